@@ -1,0 +1,102 @@
+//! Command-line interface (clap derive). Flags, exit codes and formats are public contracts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+/// tally — a fast, declarative consistency linter for reports.
+///
+/// Exit codes: 0 no finding at or above --fail-on; 1 some; 2 usage, config or rule error,
+/// or a document that could not be read (the others are still checked).
+#[derive(Debug, Parser)]
+#[command(name = "tally", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check documents (files, folders, or `-` for stdin).
+    Check(CheckArgs),
+    /// List every rule: id, kind, severity and summary.
+    Rules(RuleArgs),
+    /// Print a rule's description, message and examples.
+    Explain {
+        /// The rule id, e.g. `repeat/doubled-char`.
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Run the embedded examples of every rule (built-in and given rule files).
+    Test {
+        /// Extra rule files or folders to test (in addition to the built-in packs).
+        paths: Vec<PathBuf>,
+        /// Do not load the built-in rule packs.
+        #[arg(long)]
+        no_default_rules: bool,
+    },
+}
+
+/// Where rules come from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleArgs {
+    /// Add a rule file or a folder of rule files (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rule packs.
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+/// The minimum severity that makes `check` exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+/// Arguments of `tally check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check; `-` reads standard input. Default: the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Name used for standard input in reports.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Add (`*.html`) or exclude (`!draft/**`) file globs when walking folders; default `*.txt`, `*.md`.
+    #[arg(long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Only run rules whose id starts with PREFIX (repeatable), e.g. `ratio/`.
+    #[arg(long, value_name = "PREFIX")]
+    pub select: Vec<String>,
+    /// Skip rules whose id starts with PREFIX (repeatable), e.g. `repeat/`.
+    #[arg(long, value_name = "PREFIX")]
+    pub ignore: Vec<String>,
+    /// Exit with 1 when a finding of this severity or above is reported.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: FailOn,
+    /// Worker threads (0: one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    pub threads: usize,
+    /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+/// Colour policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,68 @@
+//! What a check produces: byte spans into the document text; positions are computed at render time.
+
+use std::ops::Range;
+
+/// How certain an automatic fix is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// Certain: may be applied without review.
+    Safe,
+    /// Plausible: applied only on request.
+    Unsafe,
+}
+
+/// A replacement for a byte range of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Range<usize>,
+    pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// One finding of one rule in one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Index of the rule in its `RuleSet`.
+    pub rule: usize,
+    /// Byte range of the offending text.
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// A raw match of a kind, before the rule's templates are applied.
+#[derive(Debug, Clone, Default)]
+pub struct Hit {
+    pub span: Range<usize>,
+    /// Named values for the message, help and fix templates.
+    pub vars: Vec<(String, String)>,
+    /// A replacement for `span`, when the kind can propose one.
+    pub fix: Option<String>,
+}
+
+impl Hit {
+    /// A hit with a single `match` variable holding the matched text.
+    pub fn at(text: &str, span: Range<usize>) -> Hit {
+        let matched = text[span.clone()].to_owned();
+        Hit {
+            span,
+            vars: vec![("match".to_owned(), matched)],
+            fix: None,
+        }
+    }
+
+    /// Adds a named value.
+    pub fn var(mut self, name: &str, value: impl Into<String>) -> Hit {
+        self.vars.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Looks a variable up by name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}

@@ -1,0 +1,133 @@
+//! `field`: `label: value` metadata in a document's head (the portal header block:
+//! 索引号, 文件编号, 发布机构, 生成日期, 公开日期, 时效 …). Labels that must not be empty, and value formats.
+
+use regex::Regex;
+
+use super::compile_regex;
+use crate::engine::finding::Hit;
+use crate::rules::raw::RawField;
+use crate::rules::Issues;
+use crate::source::Document;
+
+/// Placeholders a `field` rule provides.
+pub const VARS: &[&str] = &["match", "label", "value"];
+
+/// Lines inspected when the rule does not say.
+const DEFAULT_LINES: usize = 20;
+
+/// A compiled `[rule.field]`.
+#[derive(Debug)]
+pub struct Field {
+    /// Labels this rule checks.
+    labels: Vec<String>,
+    /// Finds any known label followed by `:`/`：` (capture `label`).
+    finder: Regex,
+    value: Option<Regex>,
+    report_empty: bool,
+    lines: usize,
+}
+
+/// Whitespace that may pad a value, including NBSP and the ideographic space.
+fn is_pad(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}'
+}
+
+impl Field {
+    /// Compiles the sub-table.
+    pub fn compile(raw: &RawField, issues: &mut Issues<'_>) -> Option<Field> {
+        let mut all: Vec<String> = Vec::new();
+        for label in raw.labels.iter().chain(&raw.known) {
+            let l = label.get_ref().trim();
+            if l.is_empty() || l.contains([':', '：']) {
+                issues.push(label.span(), "a label is the text before the colon, without the colon", None);
+                return None;
+            }
+            all.push(l.to_owned());
+        }
+        if raw.labels.is_empty() {
+            issues.push(0..0, "a field rule needs at least one label in `labels`", None);
+            return None;
+        }
+        // Longest first so that `发布日期` wins over a shorter label that is its suffix.
+        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        all.dedup();
+        let alternation: Vec<String> = all.iter().map(|l| regex::escape(l)).collect();
+        let finder = format!(
+            r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})[ \t\u{{a0}}\u{{3000}}]*[:：]",
+            alternation.join("|")
+        );
+        let finder = match Regex::new(&finder) {
+            Ok(re) => re,
+            Err(err) => {
+                issues.push(0..0, format!("cannot build the label finder: {err}"), None);
+                return None;
+            }
+        };
+        let value = match &raw.value {
+            Some(v) => {
+                let anchored = toml::Spanned::new(v.span(), format!("^(?:{})$", v.get_ref()));
+                Some(compile_regex(&anchored, issues)?)
+            }
+            None => None,
+        };
+        let report_empty = match raw.empty.as_ref().map(|e| e.get_ref().as_str()) {
+            None | Some("report") => true,
+            Some("ignore") => false,
+            Some(other) => {
+                let span = raw.empty.as_ref().map_or(0..0, |e| e.span());
+                issues.push(span, format!("unknown value `{other}` for `empty`, expected `report` or `ignore`"), None);
+                return None;
+            }
+        };
+        Some(Field {
+            labels: raw.labels.iter().map(|l| l.get_ref().trim().to_owned()).collect(),
+            finder,
+            value,
+            report_empty,
+            lines: raw.lines.as_ref().map_or(DEFAULT_LINES, |l| *l.get_ref()),
+        })
+    }
+
+    /// Checks the first `lines` lines of the document.
+    pub fn check(&self, doc: &Document, out: &mut Vec<Hit>) {
+        let text = &doc.text;
+        for line in doc.blocks.lines.iter().take(self.lines) {
+            let body = &text[line.clone()];
+            let found: Vec<(std::ops::Range<usize>, usize, &str)> = self
+                .finder
+                .captures_iter(body)
+                .filter_map(|caps| {
+                    let label = caps.name("label")?;
+                    let whole = caps.get(0)?;
+                    Some((label.start()..whole.end(), whole.end(), label.as_str()))
+                })
+                .collect();
+            for (i, (span, value_start, label)) in found.iter().enumerate() {
+                if !self.labels.iter().any(|l| l == label) {
+                    continue;
+                }
+                let value_end = found.get(i + 1).map_or(body.len(), |next| next.0.start);
+                let raw_value = &body[*value_start..value_end];
+                let value = raw_value.trim_matches(is_pad);
+                let label_span = line.start + span.start..line.start + span.end;
+                if value.is_empty() {
+                    if self.report_empty {
+                        out.push(Hit::at(text, label_span).var("label", *label).var("value", ""));
+                    }
+                    continue;
+                }
+                if let Some(re) = &self.value {
+                    if !re.is_match(value) {
+                        let lead = raw_value.len() - raw_value.trim_start_matches(is_pad).len();
+                        let start = line.start + value_start + lead;
+                        out.push(
+                            Hit::at(text, start..start + value.len())
+                                .var("label", *label)
+                                .var("value", value),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

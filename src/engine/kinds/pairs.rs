@@ -1,0 +1,200 @@
+//! `pairs`: paired punctuation balanced within a scope, one stack per mark type, and
+//! mixed-width pairs such as `（款)`.
+
+use std::ops::Range;
+
+use crate::engine::finding::Hit;
+use crate::rules::raw::RawPairs;
+use crate::rules::Issues;
+
+/// Placeholders a `pairs` rule provides.
+pub const VARS: &[&str] = &["match", "mark", "expected", "open", "close"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Report marks without a partner.
+    Balance,
+    /// Report pairs closed by a mark of another pair of the same group.
+    Mixed,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    open: char,
+    close: char,
+    stack: usize,
+}
+
+/// A compiled `[rule.pairs]`.
+#[derive(Debug)]
+pub struct Pairs {
+    marks: Vec<Mark>,
+    /// Per stack: true when marks of that stack do not nest (quotes).
+    flat: Vec<bool>,
+    check: Check,
+    apostrophes: Vec<char>,
+}
+
+fn two_chars(s: &toml::Spanned<String>, issues: &mut Issues<'_>) -> Option<(char, char)> {
+    let mut chars = s.get_ref().chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(open), Some(close), None) if open != close => Some((open, close)),
+        _ => {
+            issues.push(
+                s.span(),
+                format!("`{}` is not a pair: write the opening and the closing mark, e.g. \"“”\"", s.get_ref()),
+                None,
+            );
+            None
+        }
+    }
+}
+
+impl Pairs {
+    /// Compiles the sub-table.
+    pub fn compile(raw: &RawPairs, issues: &mut Issues<'_>) -> Option<Pairs> {
+        let mut marks: Vec<Mark> = Vec::new();
+        let mut ok = true;
+        for (i, m) in raw.marks.iter().enumerate() {
+            match two_chars(m, issues) {
+                Some((open, close)) => marks.push(Mark { open, close, stack: i }),
+                None => ok = false,
+            }
+        }
+        let find = |s: &toml::Spanned<String>, marks: &[Mark]| {
+            let mut chars = s.get_ref().chars();
+            let (open, close) = (chars.next(), chars.next());
+            marks
+                .iter()
+                .position(|m| Some(m.open) == open && Some(m.close) == close)
+        };
+        for group in &raw.groups {
+            let mut first_stack = None;
+            for member in group {
+                match find(member, &marks) {
+                    Some(i) => {
+                        let stack = *first_stack.get_or_insert(marks[i].stack);
+                        marks[i].stack = stack;
+                    }
+                    None => {
+                        issues.push(member.span(), format!("`{}` is not listed in `marks`", member.get_ref()), None);
+                        ok = false;
+                    }
+                }
+            }
+        }
+        let mut flat = vec![false; raw.marks.len()];
+        for f in &raw.flat {
+            match find(f, &marks) {
+                Some(i) => flat[marks[i].stack] = true,
+                None => {
+                    issues.push(f.span(), format!("`{}` is not listed in `marks`", f.get_ref()), None);
+                    ok = false;
+                }
+            }
+        }
+        let check = match raw.check.as_ref().map(|c| c.get_ref().as_str()) {
+            None | Some("balance") => Check::Balance,
+            Some("mixed") => Check::Mixed,
+            Some(other) => {
+                let span = raw.check.as_ref().map_or(0..0, |c| c.span());
+                issues.push(span, format!("unknown check `{other}`, expected `balance` or `mixed`"), None);
+                ok = false;
+                Check::Balance
+            }
+        };
+        let mut apostrophes = Vec::new();
+        for a in &raw.apostrophes {
+            let mut chars = a.get_ref().chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => apostrophes.push(c),
+                _ => {
+                    issues.push(a.span(), "an apostrophe is one character", None);
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(Pairs {
+            marks,
+            flat,
+            check,
+            apostrophes,
+        })
+    }
+
+    fn hit(&self, text: &str, at: usize, c: char, mark: &Mark) -> Hit {
+        let expected = if c == mark.open { mark.close } else { mark.open };
+        Hit::at(text, at..at + c.len_utf8())
+            .var("mark", c.to_string())
+            .var("expected", expected.to_string())
+            .var("open", mark.open.to_string())
+            .var("close", mark.close.to_string())
+    }
+
+    fn is_apostrophe(&self, text: &str, at: usize, c: char) -> bool {
+        if !self.apostrophes.contains(&c) {
+            return false;
+        }
+        let before = text[..at].chars().next_back();
+        let after = text[at + c.len_utf8()..].chars().next();
+        matches!((before, after), (Some(b), Some(a)) if b.is_alphanumeric() && a.is_alphanumeric() && b.is_ascii() && a.is_ascii())
+    }
+
+    /// Checks one unit.
+    pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
+        let mut stacks: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.flat.len()];
+        let mut found: Vec<Hit> = Vec::new();
+        for (i, c) in text[unit.clone()].char_indices() {
+            let at = unit.start + i;
+            for (mi, mark) in self.marks.iter().enumerate() {
+                if c == mark.open {
+                    let stack = &mut stacks[mark.stack];
+                    if self.flat[mark.stack] {
+                        if let Some((o, om)) = stack.pop() {
+                            if self.check == Check::Balance {
+                                found.push(self.hit(text, o, self.marks[om].open, &self.marks[om]));
+                            }
+                        }
+                    }
+                    stack.push((at, mi));
+                    break;
+                }
+                if c == mark.close {
+                    if self.is_apostrophe(text, at, c) {
+                        break;
+                    }
+                    match stacks[mark.stack].pop() {
+                        None => {
+                            if self.check == Check::Balance {
+                                found.push(self.hit(text, at, c, mark));
+                            }
+                        }
+                        Some((_, om)) => {
+                            if om != mi && self.check == Check::Mixed {
+                                let opener = &self.marks[om];
+                                found.push(
+                                    Hit::at(text, at..at + c.len_utf8())
+                                        .var("mark", c.to_string())
+                                        .var("expected", opener.close.to_string())
+                                        .var("open", opener.open.to_string())
+                                        .var("close", c.to_string()),
+                                );
+                            }
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        if self.check == Check::Balance {
+            for stack in stacks {
+                for (o, om) in stack {
+                    let mark = &self.marks[om];
+                    found.push(self.hit(text, o, mark.open, mark));
+                }
+            }
+        }
+        found.sort_by_key(|h| h.span.start);
+        out.extend(found);
+    }
+}

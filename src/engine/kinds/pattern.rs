@@ -1,0 +1,134 @@
+//! `pattern`: a regular expression with named captures, exceptions (`unless`) and a fix template.
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::compile_regex;
+use crate::engine::finding::Hit;
+use crate::rules::raw::RawPattern;
+use crate::rules::{Issues, Template};
+
+/// A compiled `[rule.pattern]`.
+#[derive(Debug)]
+pub struct Pattern {
+    pub regex: Regex,
+    unless: Vec<Regex>,
+    report: Option<String>,
+    fix: Option<Template>,
+}
+
+impl Pattern {
+    /// Compiles the sub-table; every problem goes to `issues`.
+    pub fn compile(raw: &RawPattern, issues: &mut Issues<'_>) -> Option<Pattern> {
+        let regex = compile_regex(&raw.regex, issues);
+        let unless: Vec<Option<Regex>> = raw
+            .unless
+            .iter()
+            .map(|u| compile_regex(u, issues))
+            .collect();
+        let regex = regex?;
+        let names: Vec<&str> = regex.capture_names().flatten().collect();
+        if let Some(report) = &raw.report {
+            if !names.contains(&report.get_ref().as_str()) {
+                issues.push(
+                    report.span(),
+                    format!("`report` names `{}`, which the regex does not capture", report.get_ref()),
+                    Some("name a capture group of `regex`, written `(?<name>...)`"),
+                );
+            }
+        }
+        let fix = raw.fix.as_ref().and_then(|f| {
+            let template = crate::rules::parse_template(f, issues)?;
+            for var in template.vars() {
+                if var != "match" && !names.contains(&var) {
+                    issues.push(
+                        f.span(),
+                        format!("fix uses `{{{var}}}`, which the regex does not capture"),
+                        Some("use `{match}` or the name of a capture group"),
+                    );
+                }
+            }
+            Some(template)
+        });
+        let unless = unless.into_iter().collect::<Option<Vec<_>>>()?;
+        Some(Pattern {
+            regex,
+            unless,
+            report: raw.report.as_ref().map(|r| r.get_ref().clone()),
+            fix,
+        })
+    }
+
+    /// `match` plus every named capture.
+    pub fn vars(&self) -> Vec<String> {
+        let mut vars = vec!["match".to_owned()];
+        vars.extend(self.regex.capture_names().flatten().map(str::to_owned));
+        vars
+    }
+
+    /// True when the regex may only match at positions a plain substring search cannot judge
+    /// (anchors and word boundaries depend on the scope unit), so a document-wide prefilter
+    /// must not rule it out.
+    pub fn is_context_sensitive(&self) -> bool {
+        let src = self.regex.as_str();
+        src.contains('^')
+            || src.contains('$')
+            || src.contains("\\b")
+            || src.contains("\\B")
+            || src.contains("\\A")
+            || src.contains("\\z")
+    }
+
+    /// Finds every match in one unit.
+    pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
+        let body = &text[unit.clone()];
+        let mut exceptions: Option<Vec<Range<usize>>> = None;
+        for caps in self.regex.captures_iter(body) {
+            let Some(whole) = caps.get(0) else { continue };
+            if whole.is_empty() {
+                continue;
+            }
+            let reported = self
+                .report
+                .as_deref()
+                .and_then(|name| caps.name(name))
+                .unwrap_or(whole);
+            let span = unit.start + reported.start()..unit.start + reported.end();
+            if !self.unless.is_empty() {
+                let ranges = exceptions.get_or_insert_with(|| {
+                    self.unless
+                        .iter()
+                        .flat_map(|re| re.find_iter(body).map(|m| m.range()))
+                        .collect()
+                });
+                let local = reported.range();
+                if ranges
+                    .iter()
+                    .any(|r| r.start < local.end && local.start < r.end)
+                {
+                    continue;
+                }
+            }
+            let mut hit = Hit::at(text, span);
+            for name in self.regex.capture_names().flatten() {
+                let value = caps.name(name).map_or("", |m| m.as_str());
+                hit = hit.var(name, value);
+            }
+            if let Some(fix) = &self.fix {
+                let whole_text = whole.as_str();
+                let replacement = fix.render(|name| {
+                    if name == "match" {
+                        Some(whole_text)
+                    } else {
+                        caps.name(name).map(|m| m.as_str())
+                    }
+                });
+                // A fix replaces the whole match, so the hit is widened to it.
+                hit.span = unit.start + whole.start()..unit.start + whole.end();
+                hit.fix = Some(replacement);
+            }
+            out.push(hit);
+        }
+    }
+}

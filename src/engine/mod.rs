@@ -1,0 +1,73 @@
+//! The engine: runs a compiled [`RuleSet`] over one [`Document`] and returns sorted findings.
+//!
+//! It never imports `report` or miette; it does no IO.
+
+pub mod finding;
+pub mod kinds;
+
+pub use finding::{Applicability, Finding, Fix, Hit};
+
+use crate::rules::{Rule, RuleSet};
+use crate::source::Document;
+
+/// Runs every candidate rule over the document. Findings are sorted by start, end, then rule id,
+/// and duplicates (same rule, same span) are removed.
+pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut hits = Vec::new();
+    for index in rules.candidates(&doc.text) {
+        let rule = &rules.rules[index];
+        hits.clear();
+        run_rule(doc, rule, &mut hits);
+        findings.extend(hits.drain(..).map(|hit| finding(index, rule, hit)));
+    }
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
+            b.span.start,
+            b.span.end,
+            &rules.rules[b.rule].id,
+        ))
+    });
+    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    findings
+}
+
+fn run_rule(doc: &Document, rule: &Rule, hits: &mut Vec<Hit>) {
+    if rule.kind.per_document() {
+        rule.kind.check_unit(doc, 0..doc.text.len(), hits);
+    } else {
+        for unit in doc.blocks.units(rule.scope) {
+            rule.kind.check_unit(doc, unit.clone(), hits);
+        }
+    }
+}
+
+fn finding(index: usize, rule: &Rule, hit: Hit) -> Finding {
+    let lookup = |name: &str| hit.get(name);
+    let message = rule.message.render(lookup);
+    let help = rule.help.as_ref().map(|h| h.render(lookup));
+    let fix = hit.fix.as_ref().map(|replacement| Fix {
+        span: hit.span.clone(),
+        replacement: replacement.clone(),
+        applicability: Applicability::Unsafe,
+    });
+    Finding {
+        rule: index,
+        span: hit.span,
+        message,
+        help,
+        fix,
+    }
+}
+
+/// Checks a text with one rule alone (rule examples and `tally test`).
+pub fn check_text_with(rule_index: usize, rules: &RuleSet, text: &str) -> Vec<Finding> {
+    let doc = Document::new("<example>", text.to_owned());
+    let rule = &rules.rules[rule_index];
+    let mut hits = Vec::new();
+    run_rule(&doc, rule, &mut hits);
+    let mut out: Vec<Finding> = hits.into_iter().map(|h| finding(rule_index, rule, h)).collect();
+    out.sort_by_key(|f| (f.span.start, f.span.end));
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}

@@ -1,0 +1,192 @@
+//! Human output: one miette report per finding, then a summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+
+use super::source_code::TextSource;
+use super::{Reporter, Summary};
+use crate::engine::Finding;
+use crate::rules::{RuleIssue, RuleSet, Severity};
+use crate::source::{Document, LineIndex};
+
+/// A finding or a rule-file issue, shaped for miette.
+struct Report<'a> {
+    message: &'a str,
+    code: Option<&'a str>,
+    severity: miette::Severity,
+    help: Option<&'a str>,
+    span: std::ops::Range<usize>,
+    source: TextSource<'a>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = LabeledSpan::new_with_span(None, self.span.clone());
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+/// Builds the miette handler: colour only when asked, wide enough for long Chinese messages.
+pub fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(120)
+        .with_context_lines(0)
+}
+
+fn miette_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+/// Renders one finding to a string.
+pub fn render_finding(handler: &GraphicalReportHandler, doc: &Document, finding: &Finding, rules: &RuleSet) -> String {
+    let rule = &rules.rules[finding.rule];
+    let report = Report {
+        message: &finding.message,
+        code: Some(&rule.id),
+        severity: miette_severity(rule.severity),
+        help: finding.help.as_deref(),
+        span: finding.span.clone(),
+        source: TextSource {
+            name: &doc.path,
+            text: &doc.text,
+            index: &doc.index,
+        },
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        let pos = doc.position(finding.span.start);
+        out = format!("{}:{}:{}: {} {}\n", doc.path, pos.line, pos.column, rule.id, finding.message);
+    }
+    out
+}
+
+/// Renders every rule-file issue (all of them, each pointing into its TOML).
+pub fn render_rule_issues(issues: &[RuleIssue], color: bool) -> String {
+    let handler = handler(color);
+    let mut out = String::new();
+    for issue in issues {
+        let index = LineIndex::new(&issue.source);
+        let message = format!("{}: {}", issue.location(), issue.message);
+        let report = Report {
+            message: &message,
+            code: None,
+            severity: miette::Severity::Error,
+            help: issue.help.as_deref(),
+            span: issue.span.clone(),
+            source: TextSource {
+                name: &issue.path,
+                text: &issue.source,
+                index: &index,
+            },
+        };
+        if issue.source.is_empty() || handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("error: {message}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "{} error{} in rule files\n",
+        issues.len(),
+        if issues.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Streams miette reports.
+pub struct HumanReporter<'a, W: Write> {
+    out: W,
+    rules: &'a RuleSet,
+    handler: GraphicalReportHandler,
+}
+
+impl<'a, W: Write> HumanReporter<'a, W> {
+    /// A reporter writing to `out`.
+    pub fn new(out: W, rules: &'a RuleSet, color: bool) -> Self {
+        HumanReporter {
+            out,
+            rules,
+            handler: handler(color),
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+impl<W: Write> Reporter for HumanReporter<'_, W> {
+    fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
+        for finding in findings {
+            let text = render_finding(&self.handler, doc, finding, self.rules);
+            self.out.write_all(text.as_bytes())?;
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()
+    }
+
+    fn error(&mut self, path: &str, message: &str) -> io::Result<()> {
+        writeln!(self.out, "error: {path}: {message}\n")
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "Checked {}: {}, {}, {}{} in {} ms",
+            plural(summary.files, "file"),
+            plural(summary.count(Severity::Error), "error"),
+            plural(summary.count(Severity::Warning), "warning"),
+            plural(summary.count(Severity::Info), "info"),
+            if summary.errors > 0 {
+                format!("; {} could not be read", plural(summary.errors, "file"))
+            } else {
+                String::new()
+            },
+            summary.elapsed.as_millis()
+        )?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,88 @@
+//! The JSON contract (`version` 1): one document with diagnostics, errors and a summary.
+
+use serde::Serialize;
+
+use super::Summary;
+use crate::engine::Finding;
+use crate::rules::RuleSet;
+use crate::source::Document;
+
+/// The `version` field; bump it on any incompatible change of the shape below.
+pub const JSON_VERSION: u32 = 1;
+
+/// One finding as JSON consumers see it.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub path: &'a str,
+    pub rule: &'a str,
+    pub severity: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub fix: Option<JsonFix<'a>>,
+}
+
+/// A proposed replacement.
+#[derive(Debug, Serialize)]
+pub struct JsonFix<'a> {
+    pub replacement: &'a str,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// A document that could not be checked.
+#[derive(Debug, Serialize)]
+pub struct JsonError<'a> {
+    pub path: &'a str,
+    pub message: &'a str,
+}
+
+/// Converts a finding to its JSON shape.
+pub fn diagnostic<'a>(doc: &'a Document, finding: &'a Finding, rules: &'a RuleSet) -> JsonDiagnostic<'a> {
+    let rule = &rules.rules[finding.rule];
+    let start = doc.position(finding.span.start);
+    let end = doc.position(finding.span.end);
+    JsonDiagnostic {
+        path: &doc.path,
+        rule: &rule.id,
+        severity: rule.severity.as_str(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        byte_start: finding.span.start,
+        byte_end: finding.span.end,
+        message: &finding.message,
+        help: finding.help.as_deref(),
+        fix: finding.fix.as_ref().map(|f| JsonFix {
+            replacement: &f.replacement,
+            byte_start: f.span.start,
+            byte_end: f.span.end,
+        }),
+    }
+}
+
+/// The closing part of the document: errors and summary.
+#[derive(Debug, Serialize)]
+pub struct JsonSummary {
+    pub files: usize,
+    pub diagnostics: usize,
+    pub errors: usize,
+    pub elapsed_ms: u128,
+}
+
+impl From<&Summary> for JsonSummary {
+    fn from(s: &Summary) -> Self {
+        JsonSummary {
+            files: s.files,
+            diagnostics: s.diagnostics(),
+            errors: s.errors,
+            elapsed_ms: s.elapsed.as_millis(),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Renderers: findings are streamed document by document to one writer, in input order.
+
+pub mod human;
+pub mod json;
+pub mod source_code;
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::engine::Finding;
+use crate::rules::{RuleSet, Severity};
+use crate::source::Document;
+
+/// Counts for the closing summary.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub by_severity: [usize; 3],
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Total findings.
+    pub fn diagnostics(&self) -> usize {
+        self.by_severity.iter().sum()
+    }
+
+    /// Findings of one severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.by_severity[severity as usize]
+    }
+
+    /// Adds a document's findings.
+    pub fn add(&mut self, findings: &[Finding], rules: &RuleSet) {
+        for f in findings {
+            self.by_severity[rules.rules[f.rule].severity as usize] += 1;
+        }
+    }
+}
+
+/// The output formats of `tally check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette reports for people, then a summary line.
+    Human,
+    /// One JSON document (see the README for the contract).
+    Json,
+}
+
+/// A streaming renderer.
+pub trait Reporter {
+    /// Called once per checked document, in input order.
+    fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()>;
+    /// Called for a document that could not be read or decoded.
+    fn error(&mut self, path: &str, message: &str) -> io::Result<()>;
+    /// Called once at the end.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// Streams the JSON contract.
+pub struct JsonReporter<'a, W: Write> {
+    out: W,
+    rules: &'a RuleSet,
+    first: bool,
+    errors: Vec<(String, String)>,
+}
+
+impl<'a, W: Write> JsonReporter<'a, W> {
+    /// Starts the document.
+    pub fn new(mut out: W, rules: &'a RuleSet) -> io::Result<Self> {
+        write!(out, "{{\"version\":{},\"diagnostics\":[", json::JSON_VERSION)?;
+        Ok(JsonReporter {
+            out,
+            rules,
+            first: true,
+            errors: Vec::new(),
+        })
+    }
+}
+
+impl<W: Write> Reporter for JsonReporter<'_, W> {
+    fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
+        for finding in findings {
+            if !self.first {
+                self.out.write_all(b",")?;
+            }
+            self.first = false;
+            serde_json::to_writer(&mut self.out, &json::diagnostic(doc, finding, self.rules))?;
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, path: &str, message: &str) -> io::Result<()> {
+        self.errors.push((path.to_owned(), message.to_owned()));
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.write_all(b"],\"errors\":")?;
+        let errors: Vec<json::JsonError> = self
+            .errors
+            .iter()
+            .map(|(path, message)| json::JsonError { path, message })
+            .collect();
+        serde_json::to_writer(&mut self.out, &errors)?;
+        self.out.write_all(b",\"summary\":")?;
+        serde_json::to_writer(&mut self.out, &json::JsonSummary::from(summary))?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,95 @@
+//! Serde mirror of a rule file. Every user-facing value keeps its span so that `compile` can
+//! point at it. Plain structs with one sub-table per kind (no tagged enums: they lose spans).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// One `[[rule]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawRule {
+    pub id: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub kind: Spanned<String>,
+    pub severity: Spanned<String>,
+    pub scope: Option<Spanned<String>>,
+    pub message: Spanned<String>,
+    pub help: Option<Spanned<String>>,
+    pub description: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+    pub pattern: Option<Spanned<RawPattern>>,
+    pub pairs: Option<Spanned<RawPairs>>,
+    pub repeat: Option<Spanned<RawRepeat>>,
+    pub field: Option<Spanned<RawField>>,
+    pub tests: Option<Spanned<RawTests>>,
+}
+
+/// `[rule.pattern]`: a regex with named captures.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawPattern {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub fix: Option<Spanned<String>>,
+}
+
+/// `[rule.pairs]`: paired marks that must balance within the scope.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawPairs {
+    pub marks: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub flat: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub groups: Vec<Vec<Spanned<String>>>,
+    pub check: Option<Spanned<String>>,
+    #[serde(default)]
+    pub apostrophes: Vec<Spanned<String>>,
+}
+
+/// `[rule.repeat]`: accidental doubling of a character or a word.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawRepeat {
+    pub chars: Option<Spanned<String>>,
+    #[serde(default)]
+    pub words: bool,
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
+}
+
+/// `[rule.field]`: `label: value` metadata fields.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawField {
+    pub labels: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub known: Vec<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
+    pub empty: Option<Spanned<String>>,
+    pub lines: Option<Spanned<usize>>,
+}
+
+/// `[rule.tests]`: examples that `tally test` and `cargo test` run.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawTests {
+    #[serde(default)]
+    pub valid: Vec<String>,
+    #[serde(default)]
+    pub invalid: Vec<String>,
+    #[serde(default)]
+    pub case: Vec<RawCase>,
+}
+
+/// `[[rule.tests.case]]`: a text and the exact matched texts it must produce, in order.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawCase {
+    pub text: String,
+    #[serde(default)]
+    pub expect: Vec<String>,
+    pub fix: Option<String>,
+}
