@@ -63,7 +63,10 @@ pub fn check(args: &CheckArgs) -> u8 {
         Ok(r) => r.select(&args.select, &args.ignore),
         Err(code) => return code,
     };
-    let stdin_name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned());
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".to_owned());
     let found = walk::discover(&args.paths, &args.globs, &stdin_name);
     let stdin = if found.inputs.iter().any(|i| matches!(i, Input::Stdin(_))) {
         let mut buf = Vec::new();
@@ -75,7 +78,10 @@ pub fn check(args: &CheckArgs) -> u8 {
     } else {
         None
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads).build() {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+    {
         Ok(pool) => pool,
         Err(err) => {
             eprintln!("error: cannot start worker threads: {err}");
@@ -92,10 +98,24 @@ pub fn check(args: &CheckArgs) -> u8 {
     let result = match args.format {
         Format::Human => {
             let mut reporter = HumanReporter::new(out, &rules, color);
-            run_check(&found, stdin.as_deref(), &rules, &pool, &mut reporter, started)
+            run_check(
+                &found,
+                stdin.as_deref(),
+                &rules,
+                &pool,
+                &mut reporter,
+                started,
+            )
         }
         Format::Json => match JsonReporter::new(out, &rules) {
-            Ok(mut reporter) => run_check(&found, stdin.as_deref(), &rules, &pool, &mut reporter, started),
+            Ok(mut reporter) => run_check(
+                &found,
+                stdin.as_deref(),
+                &rules,
+                &pool,
+                &mut reporter,
+                started,
+            ),
             Err(err) => Err(err),
         },
     };
@@ -141,8 +161,12 @@ fn run_check(
         reporter.error(path, message)?;
     }
     for chunk in found.inputs.chunks(CHUNK) {
-        let outcomes: Vec<Outcome> =
-            pool.install(|| chunk.par_iter().map(|input| process(input, stdin, rules)).collect());
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| process(input, stdin, rules))
+                .collect()
+        });
         for outcome in outcomes {
             match outcome {
                 Outcome::Checked(doc, findings) => {
@@ -260,7 +284,11 @@ pub fn test(paths: &[std::path::PathBuf], no_default_rules: bool) -> u8 {
             let _ = writeln!(out, "{failure}");
         }
     }
-    let _ = writeln!(out, "{} rules: {passed} passed, {failed} failed", rules.rules.len());
+    let _ = writeln!(
+        out,
+        "{} rules: {passed} passed, {failed} failed",
+        rules.rules.len()
+    );
     if failed > 0 {
         EXIT_FINDINGS
     } else {

@@ -14,11 +14,25 @@ pub enum ExampleFailure {
     /// An invalid example the rule did not flag.
     Missing { rule: String, text: String },
     /// A valid example the rule flagged.
-    Noisy { rule: String, text: String, found: Vec<String> },
+    Noisy {
+        rule: String,
+        text: String,
+        found: Vec<String>,
+    },
     /// A case whose flagged texts differ from the expected ones.
-    Mismatch { rule: String, text: String, expected: Vec<String>, found: Vec<String> },
+    Mismatch {
+        rule: String,
+        text: String,
+        expected: Vec<String>,
+        found: Vec<String>,
+    },
     /// A case whose fixed text differs from the expected one.
-    BadFix { rule: String, text: String, expected: String, found: String },
+    BadFix {
+        rule: String,
+        text: String,
+        expected: String,
+        found: String,
+    },
     /// A rule without valid and invalid examples.
     Untested { rule: String },
 }
@@ -30,25 +44,44 @@ impl fmt::Display for ExampleFailure {
                 write!(f, "Missing  {rule}: invalid example not flagged: {text}")
             }
             ExampleFailure::Noisy { rule, text, found } => {
-                write!(f, "Noisy    {rule}: valid example flagged at {found:?}: {text}")
+                write!(
+                    f,
+                    "Noisy    {rule}: valid example flagged at {found:?}: {text}"
+                )
             }
-            ExampleFailure::Mismatch { rule, text, expected, found } => write!(
+            ExampleFailure::Mismatch {
+                rule,
+                text,
+                expected,
+                found,
+            } => write!(
                 f,
                 "Mismatch {rule}: expected {expected:?}, found {found:?}: {text}"
             ),
-            ExampleFailure::BadFix { rule, text, expected, found } => write!(
+            ExampleFailure::BadFix {
+                rule,
+                text,
+                expected,
+                found,
+            } => write!(
                 f,
                 "BadFix   {rule}: expected {expected:?}, fixed to {found:?}: {text}"
             ),
             ExampleFailure::Untested { rule } => {
-                write!(f, "Untested {rule}: needs at least one valid and one invalid example")
+                write!(
+                    f,
+                    "Untested {rule}: needs at least one valid and one invalid example"
+                )
             }
         }
     }
 }
 
 fn flagged(findings: &[Finding], text: &str) -> Vec<String> {
-    findings.iter().map(|f| text[f.span.clone()].to_owned()).collect()
+    findings
+        .iter()
+        .map(|f| text[f.span.clone()].to_owned())
+        .collect()
 }
 
 /// Applies every fix of `findings` that does not overlap an earlier one.
@@ -73,7 +106,9 @@ pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) 
     let ex = &rule.examples;
     let mut failures = Vec::new();
     let id = || rule.id.clone();
-    if ex.valid.is_empty() || (ex.invalid.is_empty() && !ex.cases.iter().any(|c| !c.expect.is_empty())) {
+    if ex.valid.is_empty()
+        || (ex.invalid.is_empty() && !ex.cases.iter().any(|c| !c.expect.is_empty()))
+    {
         failures.push(ExampleFailure::Untested { rule: id() });
     }
     let mut count = 0;
@@ -81,13 +116,20 @@ pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) 
         count += 1;
         let found = engine::check_text_with(index, rules, text);
         if !found.is_empty() {
-            failures.push(ExampleFailure::Noisy { rule: id(), text: text.clone(), found: flagged(&found, text) });
+            failures.push(ExampleFailure::Noisy {
+                rule: id(),
+                text: text.clone(),
+                found: flagged(&found, text),
+            });
         }
     }
     for text in &ex.invalid {
         count += 1;
         if engine::check_text_with(index, rules, text).is_empty() {
-            failures.push(ExampleFailure::Missing { rule: id(), text: text.clone() });
+            failures.push(ExampleFailure::Missing {
+                rule: id(),
+                text: text.clone(),
+            });
         }
     }
     for case in &ex.cases {
@@ -105,7 +147,12 @@ pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) 
         if let Some(expected) = &case.fix {
             let fixed = apply_fixes(&case.text, &found);
             if &fixed != expected {
-                failures.push(ExampleFailure::BadFix { rule: id(), text: case.text.clone(), expected: expected.clone(), found: fixed });
+                failures.push(ExampleFailure::BadFix {
+                    rule: id(),
+                    text: case.text.clone(),
+                    expected: expected.clone(),
+                    found: fixed,
+                });
             }
         }
     }
@@ -146,19 +193,38 @@ pub struct CorpusOutcome {
     pub todo_missed: usize,
 }
 
-fn finding_matches(doc: &Document, f: &Finding, rules: &RuleSet, e: &Expectation, prefix: bool) -> bool {
+fn finding_matches(
+    doc: &Document,
+    f: &Finding,
+    rules: &RuleSet,
+    e: &Expectation,
+    prefix: bool,
+) -> bool {
     let id = &rules.rules[f.rule].id;
-    let rule_ok = if prefix { id_matches(id, &e.rule) } else { *id == e.rule };
+    let rule_ok = if prefix {
+        id_matches(id, &e.rule)
+    } else {
+        *id == e.rule
+    };
     rule_ok && doc.position(f.span.start).line == e.line && doc.text[f.span.clone()] == e.text
 }
 
 /// Compares findings with expectations: every `expect` must be found, no finding may overlap an
 /// `ok` text, every other finding is unexpected, and a `todo` that starts passing is a failure.
-pub fn compare(doc: &Document, findings: &[Finding], rules: &RuleSet, expect: &ExpectFile) -> CorpusOutcome {
+pub fn compare(
+    doc: &Document,
+    findings: &[Finding],
+    rules: &RuleSet,
+    expect: &ExpectFile,
+) -> CorpusOutcome {
     let mut out = CorpusOutcome::default();
     let mut used = vec![false; findings.len()];
     for e in &expect.expect {
-        match findings.iter().enumerate().position(|(i, f)| !used[i] && finding_matches(doc, f, rules, e, false)) {
+        match findings
+            .iter()
+            .enumerate()
+            .position(|(i, f)| !used[i] && finding_matches(doc, f, rules, e, false))
+        {
             Some(i) => {
                 used[i] = true;
                 out.found.push(e.clone());
@@ -170,7 +236,11 @@ pub fn compare(doc: &Document, findings: &[Finding], rules: &RuleSet, expect: &E
         }
     }
     for e in &expect.todo {
-        match findings.iter().enumerate().position(|(i, f)| !used[i] && finding_matches(doc, f, rules, e, false)) {
+        match findings
+            .iter()
+            .enumerate()
+            .position(|(i, f)| !used[i] && finding_matches(doc, f, rules, e, false))
+        {
             Some(i) => {
                 used[i] = true;
                 out.failures.push(format!(
@@ -183,12 +253,18 @@ pub fn compare(doc: &Document, findings: &[Finding], rules: &RuleSet, expect: &E
     }
     for e in &expect.ok {
         if e.line == 0 || e.line > doc.index.line_count(&doc.text) {
-            out.failures.push(format!("{}: ok entry line {} is outside the document", doc.path, e.line));
+            out.failures.push(format!(
+                "{}: ok entry line {} is outside the document",
+                doc.path, e.line
+            ));
             continue;
         }
         let range = doc.index.line_range(e.line - 1, &doc.text);
         let Some(col) = doc.text[range.clone()].find(&e.text) else {
-            out.failures.push(format!("{}: ok text {:?} is not on line {}", doc.path, e.text, e.line));
+            out.failures.push(format!(
+                "{}: ok text {:?} is not on line {}",
+                doc.path, e.text, e.line
+            ));
             continue;
         };
         let trap = range.start + col..range.start + col + e.text.len();

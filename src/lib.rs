@@ -9,7 +9,8 @@
 //! - 1: some finding at or above `--fail-on` (or a failing rule example in `tally test`);
 //! - 2: usage, config or rule error, or a document that could not be read (the others are still
 //!   checked and reported).
-#![warn(clippy::unwrap_used, clippy::dbg_macro)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+#![warn(clippy::dbg_macro)]
 
 pub mod cli;
 mod commands;
@@ -42,7 +43,11 @@ where
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
     let code = match cli.command {

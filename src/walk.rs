@@ -40,7 +40,11 @@ pub struct Discovered {
 pub fn discover(paths: &[PathBuf], globs: &[String], stdin_name: &str) -> Discovered {
     let mut found = Discovered::default();
     let defaults = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     for path in paths {
         if path.as_os_str() == "-" {
             found.inputs.push(Input::Stdin(stdin_name.to_owned()));
@@ -49,9 +53,10 @@ pub fn discover(paths: &[PathBuf], globs: &[String], stdin_name: &str) -> Discov
         } else if path.exists() {
             found.inputs.push(Input::File(path.clone()));
         } else {
-            found
-                .errors
-                .push((path.display().to_string(), "no such file or folder".to_owned()));
+            found.errors.push((
+                path.display().to_string(),
+                "no such file or folder".to_owned(),
+            ));
         }
     }
     found.inputs.sort_by_key(|input| input.display());
@@ -62,15 +67,23 @@ pub fn discover(paths: &[PathBuf], globs: &[String], stdin_name: &str) -> Discov
 
 fn walk_dir(root: &Path, globs: &[String], found: &mut Discovered) {
     let mut overrides = OverrideBuilder::new(root);
-    for glob in DEFAULT_GLOBS.iter().copied().chain(globs.iter().map(String::as_str)) {
+    for glob in DEFAULT_GLOBS
+        .iter()
+        .copied()
+        .chain(globs.iter().map(String::as_str))
+    {
         if let Err(err) = overrides.add(glob) {
-            found.errors.push((glob.to_owned(), format!("invalid glob: {err}")));
+            found
+                .errors
+                .push((glob.to_owned(), format!("invalid glob: {err}")));
         }
     }
     let overrides = match overrides.build() {
         Ok(o) => o,
         Err(err) => {
-            found.errors.push((root.display().to_string(), format!("invalid globs: {err}")));
+            found
+                .errors
+                .push((root.display().to_string(), format!("invalid globs: {err}")));
             return;
         }
     };
@@ -88,7 +101,9 @@ fn walk_dir(root: &Path, globs: &[String], found: &mut Discovered) {
                     found.inputs.push(Input::File(entry.into_path()));
                 }
             }
-            Err(err) => found.errors.push((root.display().to_string(), err.to_string())),
+            Err(err) => found
+                .errors
+                .push((root.display().to_string(), err.to_string())),
         }
     }
 }

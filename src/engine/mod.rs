@@ -66,7 +66,10 @@ pub fn check_text_with(rule_index: usize, rules: &RuleSet, text: &str) -> Vec<Fi
     let rule = &rules.rules[rule_index];
     let mut hits = Vec::new();
     run_rule(&doc, rule, &mut hits);
-    let mut out: Vec<Finding> = hits.into_iter().map(|h| finding(rule_index, rule, h)).collect();
+    let mut out: Vec<Finding> = hits
+        .into_iter()
+        .map(|h| finding(rule_index, rule, h))
+        .collect();
     out.sort_by_key(|f| (f.span.start, f.span.end));
     out.dedup_by(|a, b| a.span == b.span);
     out

@@ -79,7 +79,12 @@ fn miette_severity(severity: Severity) -> miette::Severity {
 }
 
 /// Renders one finding to a string.
-pub fn render_finding(handler: &GraphicalReportHandler, doc: &Document, finding: &Finding, rules: &RuleSet) -> String {
+pub fn render_finding(
+    handler: &GraphicalReportHandler,
+    doc: &Document,
+    finding: &Finding,
+    rules: &RuleSet,
+) -> String {
     let rule = &rules.rules[finding.rule];
     let report = Report {
         message: &finding.message,
@@ -96,7 +101,10 @@ pub fn render_finding(handler: &GraphicalReportHandler, doc: &Document, finding:
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
         let pos = doc.position(finding.span.start);
-        out = format!("{}:{}:{}: {} {}\n", doc.path, pos.line, pos.column, rule.id, finding.message);
+        out = format!(
+            "{}:{}:{}: {} {}\n",
+            doc.path, pos.line, pos.column, rule.id, finding.message
+        );
     }
     out
 }

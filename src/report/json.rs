@@ -43,7 +43,11 @@ pub struct JsonError<'a> {
 }
 
 /// Converts a finding to its JSON shape.
-pub fn diagnostic<'a>(doc: &'a Document, finding: &'a Finding, rules: &'a RuleSet) -> JsonDiagnostic<'a> {
+pub fn diagnostic<'a>(
+    doc: &'a Document,
+    finding: &'a Finding,
+    rules: &'a RuleSet,
+) -> JsonDiagnostic<'a> {
     let rule = &rules.rules[finding.rule];
     let start = doc.position(finding.span.start);
     let end = doc.position(finding.span.end);

@@ -69,7 +69,11 @@ pub struct JsonReporter<'a, W: Write> {
 impl<'a, W: Write> JsonReporter<'a, W> {
     /// Starts the document.
     pub fn new(mut out: W, rules: &'a RuleSet) -> io::Result<Self> {
-        write!(out, "{{\"version\":{},\"diagnostics\":[", json::JSON_VERSION)?;
+        write!(
+            out,
+            "{{\"version\":{},\"diagnostics\":[",
+            json::JSON_VERSION
+        )?;
         Ok(JsonReporter {
             out,
             rules,

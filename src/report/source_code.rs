@@ -41,7 +41,10 @@ impl SourceCode for TextSource<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let start = span.offset();
         let end = start + span.len();
-        if end > self.text.len() || !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
+        if end > self.text.len()
+            || !self.text.is_char_boundary(start)
+            || !self.text.is_char_boundary(end)
+        {
             return Err(MietteError::OutOfBounds);
         }
         let first = self.index.line_of(start);

@@ -3,7 +3,10 @@
 /// `(name, TOML text)` of every built-in pack, in a fixed order.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("rules/fields.toml", include_str!("../../rules/fields.toml")),
-    ("rules/numbers.toml", include_str!("../../rules/numbers.toml")),
+    (
+        "rules/numbers.toml",
+        include_str!("../../rules/numbers.toml"),
+    ),
     ("rules/punct.toml", include_str!("../../rules/punct.toml")),
     ("rules/repeat.toml", include_str!("../../rules/repeat.toml")),
     ("rules/style.toml", include_str!("../../rules/style.toml")),

@@ -22,7 +22,11 @@ pub fn parse_template(value: &Spanned<String>, issues: &mut Issues<'_>) -> Optio
     match Template::parse(value.get_ref()) {
         Ok(t) => Some(t),
         Err(err) => {
-            issues.push(value.span(), err.message, Some("placeholders are written `{name}`"));
+            issues.push(
+                value.span(),
+                err.message,
+                Some("placeholders are written `{name}`"),
+            );
             None
         }
     }
@@ -54,7 +58,11 @@ pub fn compile_pack(path: &str, text: &str, out: &mut Vec<RuleIssue>) -> Vec<Rul
             "rule" => {
                 saw_rule = true;
                 let Some(array) = value.get_ref().as_array() else {
-                    issues.push(value.span(), "`rule` must be an array of tables: write `[[rule]]`", None);
+                    issues.push(
+                        value.span(),
+                        "`rule` must be an array of tables: write `[[rule]]`",
+                        None,
+                    );
                     continue;
                 };
                 for entry in array.iter() {
@@ -88,7 +96,11 @@ fn deserialize_rule(mut value: Spanned<DeValue<'_>>, issues: &mut Issues<'_>) ->
                 let span = err.span().unwrap_or_else(|| value.span());
                 let message = err.message().trim().to_owned();
                 if message.starts_with("unknown field") && remove_key_at(value.get_mut(), &span) {
-                    issues.push(span, message, Some("check the spelling; `tally explain` shows a rule's keys"));
+                    issues.push(
+                        span,
+                        message,
+                        Some("check the spelling; `tally explain` shows a rule's keys"),
+                    );
                     continue;
                 }
                 issues.push(span, message, None);
@@ -109,7 +121,9 @@ fn remove_key_at(value: &mut DeValue<'_>, span: &std::ops::Range<usize>) -> bool
             if let Some(key) = key {
                 return table.remove(key.as_ref()).is_some();
             }
-            table.iter_mut().any(|(_, v)| remove_key_at(v.get_mut(), span))
+            table
+                .iter_mut()
+                .any(|(_, v)| remove_key_at(v.get_mut(), span))
         }
         DeValue::Array(array) => array.iter_mut().any(|v| remove_key_at(v.get_mut(), span)),
         _ => false,
@@ -124,7 +138,10 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
     if severity.is_none() {
         issues.push(
             raw.severity.span(),
-            format!("unknown severity `{}`, expected `error`, `warning` or `info`", raw.severity.get_ref()),
+            format!(
+                "unknown severity `{}`, expected `error`, `warning` or `info`",
+                raw.severity.get_ref()
+            ),
             None,
         );
     }
@@ -143,7 +160,11 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
         }
     };
     if raw.description.get_ref().trim().is_empty() {
-        issues.push(raw.description.span(), "the description is empty: say what the rule checks, why, and what to do", None);
+        issues.push(
+            raw.description.span(),
+            "the description is empty: say what the rule checks, why, and what to do",
+            None,
+        );
     }
     let kind = compile_kind(&raw, issues);
     let message = parse_template(&raw.message, issues);
@@ -156,7 +177,13 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
                     issues.push(
                         span.clone(),
                         format!("{what} uses `{{{var}}}`, which this rule does not define"),
-                        Some(&format!("available: {}", vars.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(", "))),
+                        Some(&format!(
+                            "available: {}",
+                            vars.iter()
+                                .map(|v| format!("{{{v}}}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     );
                 }
             }
@@ -212,18 +239,33 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
 fn check_id(id: &Spanned<String>, issues: &mut Issues<'_>) {
     let text = id.get_ref();
     let Some((category, slug)) = text.split_once('/') else {
-        issues.push(id.span(), format!("rule id `{text}` must be `category/slug`"), Some(&categories_help()));
+        issues.push(
+            id.span(),
+            format!("rule id `{text}` must be `category/slug`"),
+            Some(&categories_help()),
+        );
         return;
     };
     if !CATEGORIES.contains(&category) {
-        issues.push(id.span(), format!("unknown category `{category}` in rule id `{text}`"), Some(&categories_help()));
+        issues.push(
+            id.span(),
+            format!("unknown category `{category}` in rule id `{text}`"),
+            Some(&categories_help()),
+        );
     }
     let kebab = !slug.is_empty()
         && slug.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         });
     if !kebab {
-        issues.push(id.span(), format!("the slug `{slug}` must be kebab-case (`a-z`, `0-9`, `-`)"), None);
+        issues.push(
+            id.span(),
+            format!("the slug `{slug}` must be kebab-case (`a-z`, `0-9`, `-`)"),
+            None,
+        );
     }
 }
 
@@ -236,7 +278,10 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
     if !KIND_NAMES.contains(&name) {
         issues.push(
             raw.kind.span(),
-            format!("unknown kind `{name}`, expected one of: {}", KIND_NAMES.join(", ")),
+            format!(
+                "unknown kind `{name}`, expected one of: {}",
+                KIND_NAMES.join(", ")
+            ),
             None,
         );
         return None;
@@ -260,10 +305,22 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
     }
     let missing = || format!("a `{name}` rule needs a `[rule.{name}]` table");
     let kind = match name {
-        "pattern" => raw.pattern.as_ref().map(|p| pattern::Pattern::compile(p.get_ref(), issues).map(Kind::Pattern)),
-        "pairs" => raw.pairs.as_ref().map(|p| pairs::Pairs::compile(p.get_ref(), issues).map(Kind::Pairs)),
-        "repeat" => raw.repeat.as_ref().map(|p| repeat::Repeat::compile(p.get_ref(), issues).map(Kind::Repeat)),
-        "field" => raw.field.as_ref().map(|p| field::Field::compile(p.get_ref(), issues).map(Kind::Field)),
+        "pattern" => raw
+            .pattern
+            .as_ref()
+            .map(|p| pattern::Pattern::compile(p.get_ref(), issues).map(Kind::Pattern)),
+        "pairs" => raw
+            .pairs
+            .as_ref()
+            .map(|p| pairs::Pairs::compile(p.get_ref(), issues).map(Kind::Pairs)),
+        "repeat" => raw
+            .repeat
+            .as_ref()
+            .map(|p| repeat::Repeat::compile(p.get_ref(), issues).map(Kind::Repeat)),
+        "field" => raw
+            .field
+            .as_ref()
+            .map(|p| field::Field::compile(p.get_ref(), issues).map(Kind::Field)),
         _ => None,
     };
     match kind {

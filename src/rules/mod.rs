@@ -156,7 +156,11 @@ impl RuleSet {
     pub fn candidates(&self, text: &str) -> Vec<usize> {
         let mut out = self.always.clone();
         if let Some(set) = &self.prefilter {
-            out.extend(set.matches(text).into_iter().map(|i| self.prefilter_rules[i]));
+            out.extend(
+                set.matches(text)
+                    .into_iter()
+                    .map(|i| self.prefilter_rules[i]),
+            );
         }
         out.sort_unstable();
         out
@@ -175,7 +179,10 @@ pub fn id_matches(id: &str, prefix: &str) -> bool {
 
 /// Loads rules: the built-in packs (unless `no_default`) and every `.toml` file in `paths`
 /// (folders are searched recursively, in sorted order). All issues of all files are returned together.
-pub fn load_rules(no_default: bool, paths: &[std::path::PathBuf]) -> Result<RuleSet, Vec<RuleIssue>> {
+pub fn load_rules(
+    no_default: bool,
+    paths: &[std::path::PathBuf],
+) -> Result<RuleSet, Vec<RuleIssue>> {
     let mut issues = Vec::new();
     let mut rules = Vec::new();
     if !no_default {
@@ -213,7 +220,10 @@ fn load_rule_path(path: &Path, rules: &mut Vec<Rule>, issues: &mut Vec<RuleIssue
             Ok(text) => rules.extend(compile_pack(&display, &text, issues)),
             Err(err) => issues.push(io_issue(
                 &display,
-                &format!("rule file is not UTF-8 (byte offset {})", err.utf8_error().valid_up_to()),
+                &format!(
+                    "rule file is not UTF-8 (byte offset {})",
+                    err.utf8_error().valid_up_to()
+                ),
             )),
         },
         Err(err) => issues.push(io_issue(&display, &format!("cannot read rule file: {err}"))),
@@ -250,7 +260,10 @@ fn check_duplicates(rules: &[Rule], issues: &mut Vec<RuleIssue>) {
         if let Some(first) = seen.insert(&rule.id, &rule.origin) {
             issues.push(io_issue(
                 &rule.origin,
-                &format!("rule id `{}` is already defined in {first}; ids must be unique", rule.id),
+                &format!(
+                    "rule id `{}` is already defined in {first}; ids must be unique",
+                    rule.id
+                ),
             ));
         }
     }

@@ -48,7 +48,9 @@ impl Template {
                     };
                     let name = &rest[..close];
                     if name.is_empty()
-                        || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                        || !name
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
                     {
                         return Err(TemplateError {
                             message: format!("`{{{name}}}` is not a placeholder name"),

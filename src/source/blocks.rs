@@ -98,11 +98,14 @@ impl Blocks {
             split_sentences(text, line.clone(), &mut sentences);
         }
 
+        // The document scope is a list with one unit, the whole text.
+        #[allow(clippy::single_range_in_vec_init)]
+        let document = vec![0..text.len()];
         Blocks {
             lines,
             paragraphs,
             sentences,
-            document: vec![0..text.len()],
+            document,
         }
     }
 
@@ -122,8 +125,10 @@ fn split_sentences(text: &str, line: Range<usize>, out: &mut Vec<Range<usize>>) 
     let mut start = 0;
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let english_period =
-            c == '.' && chars.peek().is_none_or(|&(_, next)| next == ' ' || next == '\t');
+        let english_period = c == '.'
+            && chars
+                .peek()
+                .is_none_or(|&(_, next)| next == ' ' || next == '\t');
         if is_terminator(c) || english_period {
             let mut end = i + c.len_utf8();
             while let Some(&(j, next)) = chars.peek() {
@@ -195,7 +200,10 @@ mod tests {
     fn english_sentences_split_at_period_space_not_decimal_point() {
         let text = "Up 1.5 points. Down again.";
         let blocks = Blocks::new(text);
-        assert_eq!(texts(text, &blocks.sentences), ["Up 1.5 points.", "Down again."]);
+        assert_eq!(
+            texts(text, &blocks.sentences),
+            ["Up 1.5 points.", "Down again."]
+        );
     }
 
     #[test]

@@ -95,7 +95,10 @@ mod tests {
         let text = "第一行\n于2023年增长5%\n";
         let index = LineIndex::new(text);
         let offset = text.find("5%").unwrap();
-        assert_eq!(index.position(offset, text), Position { line: 2, column: 9 });
+        assert_eq!(
+            index.position(offset, text),
+            Position { line: 2, column: 9 }
+        );
         assert_eq!(index.position(0, text), Position { line: 1, column: 1 });
     }
 

@@ -39,13 +39,21 @@ impl Field {
         for label in raw.labels.iter().chain(&raw.known) {
             let l = label.get_ref().trim();
             if l.is_empty() || l.contains([':', '：']) {
-                issues.push(label.span(), "a label is the text before the colon, without the colon", None);
+                issues.push(
+                    label.span(),
+                    "a label is the text before the colon, without the colon",
+                    None,
+                );
                 return None;
             }
             all.push(l.to_owned());
         }
         if raw.labels.is_empty() {
-            issues.push(0..0, "a field rule needs at least one label in `labels`", None);
+            issues.push(
+                0..0,
+                "a field rule needs at least one label in `labels`",
+                None,
+            );
             return None;
         }
         // Longest first so that `发布日期` wins over a shorter label that is its suffix.
@@ -75,12 +83,20 @@ impl Field {
             Some("ignore") => false,
             Some(other) => {
                 let span = raw.empty.as_ref().map_or(0..0, |e| e.span());
-                issues.push(span, format!("unknown value `{other}` for `empty`, expected `report` or `ignore`"), None);
+                issues.push(
+                    span,
+                    format!("unknown value `{other}` for `empty`, expected `report` or `ignore`"),
+                    None,
+                );
                 return None;
             }
         };
         Some(Field {
-            labels: raw.labels.iter().map(|l| l.get_ref().trim().to_owned()).collect(),
+            labels: raw
+                .labels
+                .iter()
+                .map(|l| l.get_ref().trim().to_owned())
+                .collect(),
             finder,
             value,
             report_empty,
@@ -112,7 +128,11 @@ impl Field {
                 let label_span = line.start + span.start..line.start + span.end;
                 if value.is_empty() {
                     if self.report_empty {
-                        out.push(Hit::at(text, label_span).var("label", *label).var("value", ""));
+                        out.push(
+                            Hit::at(text, label_span)
+                                .var("label", *label)
+                                .var("value", ""),
+                        );
                     }
                     continue;
                 }

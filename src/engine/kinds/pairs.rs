@@ -42,7 +42,10 @@ fn two_chars(s: &toml::Spanned<String>, issues: &mut Issues<'_>) -> Option<(char
         _ => {
             issues.push(
                 s.span(),
-                format!("`{}` is not a pair: write the opening and the closing mark, e.g. \"“”\"", s.get_ref()),
+                format!(
+                    "`{}` is not a pair: write the opening and the closing mark, e.g. \"“”\"",
+                    s.get_ref()
+                ),
                 None,
             );
             None
@@ -57,7 +60,11 @@ impl Pairs {
         let mut ok = true;
         for (i, m) in raw.marks.iter().enumerate() {
             match two_chars(m, issues) {
-                Some((open, close)) => marks.push(Mark { open, close, stack: i }),
+                Some((open, close)) => marks.push(Mark {
+                    open,
+                    close,
+                    stack: i,
+                }),
                 None => ok = false,
             }
         }
@@ -77,7 +84,11 @@ impl Pairs {
                         marks[i].stack = stack;
                     }
                     None => {
-                        issues.push(member.span(), format!("`{}` is not listed in `marks`", member.get_ref()), None);
+                        issues.push(
+                            member.span(),
+                            format!("`{}` is not listed in `marks`", member.get_ref()),
+                            None,
+                        );
                         ok = false;
                     }
                 }
@@ -88,7 +99,11 @@ impl Pairs {
             match find(f, &marks) {
                 Some(i) => flat[marks[i].stack] = true,
                 None => {
-                    issues.push(f.span(), format!("`{}` is not listed in `marks`", f.get_ref()), None);
+                    issues.push(
+                        f.span(),
+                        format!("`{}` is not listed in `marks`", f.get_ref()),
+                        None,
+                    );
                     ok = false;
                 }
             }
@@ -98,7 +113,11 @@ impl Pairs {
             Some("mixed") => Check::Mixed,
             Some(other) => {
                 let span = raw.check.as_ref().map_or(0..0, |c| c.span());
-                issues.push(span, format!("unknown check `{other}`, expected `balance` or `mixed`"), None);
+                issues.push(
+                    span,
+                    format!("unknown check `{other}`, expected `balance` or `mixed`"),
+                    None,
+                );
                 ok = false;
                 Check::Balance
             }
@@ -123,7 +142,11 @@ impl Pairs {
     }
 
     fn hit(&self, text: &str, at: usize, c: char, mark: &Mark) -> Hit {
-        let expected = if c == mark.open { mark.close } else { mark.open };
+        let expected = if c == mark.open {
+            mark.close
+        } else {
+            mark.open
+        };
         Hit::at(text, at..at + c.len_utf8())
             .var("mark", c.to_string())
             .var("expected", expected.to_string())

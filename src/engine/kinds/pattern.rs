@@ -33,7 +33,10 @@ impl Pattern {
             if !names.contains(&report.get_ref().as_str()) {
                 issues.push(
                     report.span(),
-                    format!("`report` names `{}`, which the regex does not capture", report.get_ref()),
+                    format!(
+                        "`report` names `{}`, which the regex does not capture",
+                        report.get_ref()
+                    ),
                     Some("name a capture group of `regex`, written `(?<name>...)`"),
                 );
             }

@@ -58,7 +58,10 @@ impl Repeat {
                     if a.eq_ignore_ascii_case(b) {
                         any = true;
                         let key = w[i..j + b.len()].to_ascii_lowercase();
-                        allow.entry(key).or_default().push((w.to_ascii_lowercase(), i));
+                        allow
+                            .entry(key)
+                            .or_default()
+                            .push((w.to_ascii_lowercase(), i));
                     }
                 }
             }
@@ -84,8 +87,15 @@ impl Repeat {
         words.iter().any(|(word, offset)| {
             span.start >= *offset
                 && text.is_char_boundary(span.start - offset)
-                && text.get(span.start - offset..span.start - offset + word.len())
-                    .is_some_and(|w| if lower { w.eq_ignore_ascii_case(word) } else { w == word })
+                && text
+                    .get(span.start - offset..span.start - offset + word.len())
+                    .is_some_and(|w| {
+                        if lower {
+                            w.eq_ignore_ascii_case(word)
+                        } else {
+                            w == word
+                        }
+                    })
         })
     }
 
@@ -122,7 +132,10 @@ impl Repeat {
             for pair in tokens.windows(2) {
                 let ((i, a), (j, b)) = (pair[0], pair[1]);
                 let gap = &body[i + a.len()..j];
-                if a.eq_ignore_ascii_case(b) && gap.chars().all(|c| c == ' ' || c == '\t') && !gap.is_empty() {
+                if a.eq_ignore_ascii_case(b)
+                    && gap.chars().all(|c| c == ' ' || c == '\t')
+                    && !gap.is_empty()
+                {
                     let span = unit.start + i..unit.start + j + b.len();
                     let key = text[span.clone()].to_ascii_lowercase();
                     if !self.allowed(text, &span, &key, true) {
