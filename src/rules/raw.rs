@@ -47,6 +47,10 @@ pub struct RawPairs {
     pub check: Option<Spanned<String>>,
     #[serde(default)]
     pub apostrophes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub continue_unterminated: bool,
 }
 
 /// `[rule.repeat]`: accidental doubling of a character or a word.

@@ -37,6 +37,9 @@ impl Kind {
     pub fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         match self {
             Kind::Pattern(k) => k.check(&doc.text, unit, out),
+            Kind::Pairs(k) if k.continue_unterminated => {
+                k.check_paragraphs(&doc.text, &doc.blocks.paragraphs, out)
+            }
             Kind::Pairs(k) => k.check(&doc.text, unit, out),
             Kind::Repeat(k) => k.check(&doc.text, unit, out),
             Kind::Field(k) => k.check(doc, out),
@@ -45,7 +48,11 @@ impl Kind {
 
     /// True when the kind ignores scopes and runs once per document.
     pub fn per_document(&self) -> bool {
-        matches!(self, Kind::Field(_))
+        match self {
+            Kind::Field(_) => true,
+            Kind::Pairs(k) => k.continue_unterminated,
+            _ => false,
+        }
     }
 
     /// The placeholder names the kind provides to templates.

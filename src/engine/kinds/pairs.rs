@@ -33,6 +33,21 @@ pub struct Pairs {
     flat: Vec<bool>,
     check: Check,
     apostrophes: Vec<char>,
+    /// Literal runs that are decoration, not punctuation (`》》点击进入`).
+    ignore: Vec<String>,
+    /// A paragraph ending without closing punctuation continues into the next one
+    /// (text broken by page breaks or page numbers when extracted from PDF).
+    pub continue_unterminated: bool,
+}
+
+type Stacks = Vec<Vec<(usize, usize)>>;
+
+/// True when a paragraph ends a sentence: its last mark, after any closing quotes or brackets,
+/// is sentence-final punctuation (`。”` ends; `为“良”` at a page break does not).
+fn ends_sentence(paragraph: &str) -> bool {
+    let closing = |c: char| matches!(c, '”' | '’' | '）' | ')' | '》' | '」' | '』' | '】' | '〕' | ']');
+    let last = paragraph.trim_end().trim_end_matches(closing).chars().next_back();
+    last.is_none_or(|c| matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '：' | ':' | '…' | '.'))
 }
 
 fn two_chars(s: &toml::Spanned<String>, issues: &mut Issues<'_>) -> Option<(char, char)> {
@@ -133,11 +148,14 @@ impl Pairs {
                 }
             }
         }
+        let ignore = raw.ignore.iter().map(|i| i.get_ref().clone()).filter(|i| !i.is_empty()).collect();
         ok.then_some(Pairs {
             marks,
             flat,
             check,
             apostrophes,
+            ignore,
+            continue_unterminated: raw.continue_unterminated,
         })
     }
 
@@ -160,14 +178,58 @@ impl Pairs {
         }
         let before = text[..at].chars().next_back();
         let after = text[at + c.len_utf8()..].chars().next();
-        matches!((before, after), (Some(b), Some(a)) if b.is_alphanumeric() && a.is_alphanumeric() && b.is_ascii() && a.is_ascii())
+        // `isn’t`, `’99`: between ASCII letters, or before a digit.
+        after.is_some_and(|a| a.is_ascii_digit())
+            || matches!((before, after), (Some(b), Some(a)) if b.is_ascii_alphanumeric() && a.is_ascii_alphabetic())
     }
 
     /// Checks one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
-        let mut stacks: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.flat.len()];
-        let mut found: Vec<Hit> = Vec::new();
-        for (i, c) in text[unit.clone()].char_indices() {
+        let mut stacks: Stacks = vec![Vec::new(); self.flat.len()];
+        let mut found = Vec::new();
+        self.scan(text, unit, &mut stacks, &mut found);
+        self.flush(text, &mut stacks, &mut found);
+        found.sort_by_key(|h| h.span.start);
+        out.extend(found);
+    }
+
+    /// Checks paragraph after paragraph, carrying open marks over paragraphs that end mid-sentence.
+    pub fn check_paragraphs(&self, text: &str, paragraphs: &[Range<usize>], out: &mut Vec<Hit>) {
+        let mut stacks: Stacks = vec![Vec::new(); self.flat.len()];
+        let mut found = Vec::new();
+        for paragraph in paragraphs {
+            self.scan(text, paragraph.clone(), &mut stacks, &mut found);
+            if ends_sentence(&text[paragraph.clone()]) {
+                self.flush(text, &mut stacks, &mut found);
+            }
+        }
+        self.flush(text, &mut stacks, &mut found);
+        found.sort_by_key(|h| h.span.start);
+        out.extend(found);
+    }
+
+    fn flush(&self, text: &str, stacks: &mut Stacks, found: &mut Vec<Hit>) {
+        for stack in stacks.iter_mut() {
+            for (o, om) in stack.drain(..) {
+                if self.check == Check::Balance {
+                    let mark = &self.marks[om];
+                    found.push(self.hit(text, o, mark.open, mark));
+                }
+            }
+        }
+    }
+
+    fn scan(&self, text: &str, unit: Range<usize>, stacks: &mut Stacks, found: &mut Vec<Hit>) {
+        let body = &text[unit.clone()];
+        let mut skip_until = 0;
+        for (i, c) in body.char_indices() {
+            if i < skip_until {
+                continue;
+            }
+            if let Some(run) = self.ignore.iter().find(|run| body[i..].starts_with(run.as_str())) {
+                skip_until = i + run.len();
+                continue;
+            }
             let at = unit.start + i;
             for (mi, mark) in self.marks.iter().enumerate() {
                 if c == mark.open {
@@ -209,15 +271,5 @@ impl Pairs {
                 }
             }
         }
-        if self.check == Check::Balance {
-            for stack in stacks {
-                for (o, om) in stack {
-                    let mark = &self.marks[om];
-                    found.push(self.hit(text, o, mark.open, mark));
-                }
-            }
-        }
-        found.sort_by_key(|h| h.span.start);
-        out.extend(found);
     }
 }
