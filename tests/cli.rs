@@ -127,7 +127,7 @@ fn human_output_shows_location_in_characters_and_summary() {
     assert!(text.contains("“对对”重复"));
     assert!(!text.contains('\u{1b}'), "no colour when NO_COLOR is set");
     assert!(
-        text.contains("Checked 1 file: 3 errors, 0 warnings, 0 infos"),
+        text.contains("Checked 1 file: 3 errors, 0 warnings, 0 info"),
         "{text}"
     );
 }

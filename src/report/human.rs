@@ -187,7 +187,7 @@ impl<W: Write> Reporter for HumanReporter<'_, W> {
             plural(summary.files, "file"),
             plural(summary.count(Severity::Error), "error"),
             plural(summary.count(Severity::Warning), "warning"),
-            plural(summary.count(Severity::Info), "info"),
+            format!("{} info", summary.count(Severity::Info)),
             if summary.errors > 0 {
                 format!("; {} could not be read", plural(summary.errors, "file"))
             } else {
