@@ -24,9 +24,10 @@ bytes=0
 round=0
 while [ "$bytes" -lt $((target_mb * 1000 * 1000)) ]; do
   mkdir -p "$work/c/$round"
+  i=0
   for f in "${files[@]}"; do
-    name=$(echo "$f" | tr '/' '_')
-    cp "$f" "$work/c/$round/$name"
+    i=$((i + 1))
+    cp "$f" "$work/c/$round/$i-$(basename "$f")"
     bytes=$((bytes + $(stat -c %s "$f")))
   done
   round=$((round + 1))
@@ -37,14 +38,14 @@ echo "corpus: $nfiles files, $mb MB (from $src, $round copies)"
 echo "machine: $(nproc) cores"
 
 # Warm the page cache once.
-cat "$work"/c/*/* > /dev/null
+find "$work/c" -type f -exec cat {} + > /dev/null
 
 measure() { # label, command...
   local label=$1; shift
   local times=() rss=0
   for _ in 1 2 3; do
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null 2>&1 || true
-    read -r t m < "$work/time"
+    read -r t m < <(tail -n 1 "$work/time")
     times+=("$t")
     [ "$m" -gt "$rss" ] && rss=$m
   done

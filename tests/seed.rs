@@ -10,7 +10,8 @@ use tally::source::{load_bytes, Loaded};
 
 #[test]
 fn seed_labelled_defects_and_traps() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/seed-jiangdu-2020-fazhi.txt");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference/seed-jiangdu-2020-fazhi.txt");
     let Ok(bytes) = std::fs::read(&path) else {
         eprintln!("seed report not found at {}: skipped", path.display());
         return;
@@ -24,7 +25,12 @@ fn seed_labelled_defects_and_traps() {
         .iter()
         .map(|f| {
             let pos = doc.position(f.span.start);
-            (rules.rules[f.rule].id.clone(), pos.line, pos.column, doc.text[f.span.clone()].to_owned())
+            (
+                rules.rules[f.rule].id.clone(),
+                pos.line,
+                pos.column,
+                doc.text[f.span.clone()].to_owned(),
+            )
         })
         .collect();
     let expected = [
@@ -45,10 +51,20 @@ fn seed_labelled_defects_and_traps() {
         ("style/range-hyphen", 61, 69, "2020-2025年"),
         ("style/range-hyphen", 61, 91, "2020-2025年"),
     ];
-    let expected: Vec<(String, usize, usize, String)> =
-        expected.iter().map(|(r, l, c, t)| ((*r).to_owned(), *l, *c, (*t).to_owned())).collect();
+    let expected: Vec<(String, usize, usize, String)> = expected
+        .iter()
+        .map(|(r, l, c, t)| ((*r).to_owned(), *l, *c, (*t).to_owned()))
+        .collect();
     assert_eq!(got, expected, "seed findings differ from the labels");
-    for trap in ["学习习近平", "紧紧围绕", "处处受限", "推行行政", "2021-01-18", "12345", "“3550”"] {
+    for trap in [
+        "学习习近平",
+        "紧紧围绕",
+        "处处受限",
+        "推行行政",
+        "2021-01-18",
+        "12345",
+        "“3550”",
+    ] {
         assert!(doc.text.contains(trap), "{trap} is in the seed");
     }
 }

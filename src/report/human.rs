@@ -131,6 +131,7 @@ pub fn render_rule_issues(issues: &[RuleIssue], color: bool) -> String {
         if issue.source.is_empty() || handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("error: {message}\n"));
         }
+        out.push('\n');
     }
     out.push_str(&format!(
         "{} error{} in rule files\n",

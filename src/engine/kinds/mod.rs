@@ -79,6 +79,7 @@ pub(crate) fn compile_regex(
         Err(err) => {
             let detail = err.to_string();
             let last = detail.lines().last().unwrap_or("invalid regex").trim();
+            let last = last.strip_prefix("error: ").unwrap_or(last);
             issues.push(
                 pattern.span(),
                 format!("invalid regular expression: {last}"),

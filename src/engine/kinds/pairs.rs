@@ -45,9 +45,23 @@ type Stacks = Vec<Vec<(usize, usize)>>;
 /// True when a paragraph ends a sentence: its last mark, after any closing quotes or brackets,
 /// is sentence-final punctuation (`。”` ends; `为“良”` at a page break does not).
 fn ends_sentence(paragraph: &str) -> bool {
-    let closing = |c: char| matches!(c, '”' | '’' | '）' | ')' | '》' | '」' | '』' | '】' | '〕' | ']');
-    let last = paragraph.trim_end().trim_end_matches(closing).chars().next_back();
-    last.is_none_or(|c| matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '：' | ':' | '…' | '.'))
+    let closing = |c: char| {
+        matches!(
+            c,
+            '”' | '’' | '）' | ')' | '》' | '」' | '』' | '】' | '〕' | ']'
+        )
+    };
+    let last = paragraph
+        .trim_end()
+        .trim_end_matches(closing)
+        .chars()
+        .next_back();
+    last.is_none_or(|c| {
+        matches!(
+            c,
+            '。' | '！' | '？' | '!' | '?' | '；' | ';' | '：' | ':' | '…' | '.'
+        )
+    })
 }
 
 fn two_chars(s: &toml::Spanned<String>, issues: &mut Issues<'_>) -> Option<(char, char)> {
@@ -148,7 +162,12 @@ impl Pairs {
                 }
             }
         }
-        let ignore = raw.ignore.iter().map(|i| i.get_ref().clone()).filter(|i| !i.is_empty()).collect();
+        let ignore = raw
+            .ignore
+            .iter()
+            .map(|i| i.get_ref().clone())
+            .filter(|i| !i.is_empty())
+            .collect();
         ok.then_some(Pairs {
             marks,
             flat,
@@ -226,7 +245,11 @@ impl Pairs {
             if i < skip_until {
                 continue;
             }
-            if let Some(run) = self.ignore.iter().find(|run| body[i..].starts_with(run.as_str())) {
+            if let Some(run) = self
+                .ignore
+                .iter()
+                .find(|run| body[i..].starts_with(run.as_str()))
+            {
                 skip_until = i + run.len();
                 continue;
             }
