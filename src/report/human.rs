@@ -184,11 +184,11 @@ impl<W: Write> Reporter for HumanReporter<'_, W> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         writeln!(
             self.out,
-            "Checked {}: {}, {}, {}{} in {} ms",
+            "Checked {}: {}, {}, {} info{} in {} ms",
             plural(summary.files, "file"),
             plural(summary.count(Severity::Error), "error"),
             plural(summary.count(Severity::Warning), "warning"),
-            format!("{} info", summary.count(Severity::Info)),
+            summary.count(Severity::Info),
             if summary.errors > 0 {
                 format!("; {} could not be read", plural(summary.errors, "file"))
             } else {
