@@ -16,6 +16,7 @@ pub mod cli;
 mod commands;
 pub mod engine;
 pub mod harness;
+pub mod number;
 pub mod report;
 pub mod rules;
 pub mod source;
