@@ -2,12 +2,16 @@
 
 /// `(name, TOML text)` of every built-in pack, in a fixed order.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("rules/count.toml", include_str!("../../rules/count.toml")),
     ("rules/fields.toml", include_str!("../../rules/fields.toml")),
+    ("rules/growth.toml", include_str!("../../rules/growth.toml")),
     (
         "rules/numbers.toml",
         include_str!("../../rules/numbers.toml"),
     ),
     ("rules/punct.toml", include_str!("../../rules/punct.toml")),
+    ("rules/ratio.toml", include_str!("../../rules/ratio.toml")),
     ("rules/repeat.toml", include_str!("../../rules/repeat.toml")),
     ("rules/style.toml", include_str!("../../rules/style.toml")),
+    ("rules/sums.toml", include_str!("../../rules/sums.toml")),
 ];

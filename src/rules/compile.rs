@@ -8,7 +8,9 @@ use toml::Spanned;
 
 use super::raw::RawRule;
 use super::{Case, Examples, Issues, Rule, RuleIssue, Severity, Template};
-use crate::engine::kinds::{field, pairs, pattern, repeat, Kind, KIND_NAMES};
+use crate::engine::kinds::{
+    count, field, growth, pairs, pattern, ratio, repeat, sum, Kind, KIND_NAMES,
+};
 use crate::source::Scope;
 
 /// The fixed rule categories: the part of every rule id before `/`.
@@ -218,6 +220,7 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
     let kind = kind?;
     let default_scope = match kind {
         Kind::Pairs(_) => Scope::Paragraph,
+        Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) => Scope::Sentence,
         Kind::Field(_) => Scope::Document,
         _ => Scope::Line,
     };
@@ -286,11 +289,15 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
         );
         return None;
     }
-    let tables: [(&str, Option<std::ops::Range<usize>>); 4] = [
+    let tables: [(&str, Option<std::ops::Range<usize>>); 8] = [
         ("pattern", raw.pattern.as_ref().map(Spanned::span)),
         ("pairs", raw.pairs.as_ref().map(Spanned::span)),
         ("repeat", raw.repeat.as_ref().map(Spanned::span)),
         ("field", raw.field.as_ref().map(Spanned::span)),
+        ("ratio", raw.ratio.as_ref().map(Spanned::span)),
+        ("sum", raw.sum.as_ref().map(Spanned::span)),
+        ("growth", raw.growth.as_ref().map(Spanned::span)),
+        ("count", raw.count.as_ref().map(Spanned::span)),
     ];
     for (table, span) in &tables {
         if let Some(span) = span {
@@ -321,6 +328,22 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
             .field
             .as_ref()
             .map(|p| field::Field::compile(p.get_ref(), issues).map(Kind::Field)),
+        "ratio" => raw
+            .ratio
+            .as_ref()
+            .map(|p| ratio::Ratio::compile(p.get_ref(), issues).map(Kind::Ratio)),
+        "sum" => raw
+            .sum
+            .as_ref()
+            .map(|p| sum::Sum::compile(p.get_ref(), issues).map(Kind::Sum)),
+        "growth" => raw
+            .growth
+            .as_ref()
+            .map(|p| growth::Growth::compile(p.get_ref(), issues).map(Kind::Growth)),
+        "count" => raw
+            .count
+            .as_ref()
+            .map(|p| count::Count::compile(p.get_ref(), issues).map(Kind::Count)),
         _ => None,
     };
     match kind {

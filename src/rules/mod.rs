@@ -17,6 +17,7 @@ use std::path::Path;
 use regex::RegexSet;
 
 use crate::engine::kinds::Kind;
+
 use crate::source::Scope;
 
 /// How serious a finding is.
@@ -113,12 +114,14 @@ impl RuleSet {
         let mut prefilter_rules = Vec::new();
         let mut always = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            match &rule.kind {
-                Kind::Pattern(p) if !p.is_context_sensitive() => {
-                    patterns.push(p.regex.as_str().to_owned());
-                    prefilter_rules.push(i);
+            match rule.kind.prefilter() {
+                Some(regexes) => {
+                    for re in regexes {
+                        patterns.push(re.as_str().to_owned());
+                        prefilter_rules.push(i);
+                    }
                 }
-                _ => always.push(i),
+                None => always.push(i),
             }
         }
         let prefilter = if patterns.is_empty() {

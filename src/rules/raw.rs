@@ -21,6 +21,10 @@ pub struct RawRule {
     pub pairs: Option<Spanned<RawPairs>>,
     pub repeat: Option<Spanned<RawRepeat>>,
     pub field: Option<Spanned<RawField>>,
+    pub ratio: Option<Spanned<RawRatio>>,
+    pub sum: Option<Spanned<RawSum>>,
+    pub growth: Option<Spanned<RawGrowth>>,
+    pub count: Option<Spanned<RawCount>>,
     pub tests: Option<Spanned<RawTests>>,
 }
 
@@ -96,4 +100,59 @@ pub struct RawCase {
     #[serde(default)]
     pub expect: Vec<String>,
     pub fix: Option<String>,
+}
+
+/// `[rule.ratio]`: part / whole = rate, or (without `part`) a rate impossible for its whole.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawRatio {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+}
+
+/// `[rule.sum]`: parts against their total.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawSum {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub part: Option<Spanned<String>>,
+    pub check: Option<Spanned<String>>,
+    pub total: Option<Spanned<String>>,
+    pub min_parts: Option<Spanned<usize>>,
+}
+
+/// `[rule.growth]`: a change from one value to another against the stated rate.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawGrowth {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub increase: Vec<Spanned<String>>,
+    pub decrease: Vec<Spanned<String>>,
+}
+
+/// `[rule.count]`: a stated count against the items listed.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawCount {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub item: Option<Spanned<String>>,
 }

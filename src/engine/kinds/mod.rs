@@ -1,9 +1,14 @@
 //! Rule kinds: each owns its compiled parameters (built from the raw TOML sub-table) and its check.
 
+pub mod count;
 pub mod field;
+pub mod growth;
+mod operands;
 pub mod pairs;
 pub mod pattern;
+pub mod ratio;
 pub mod repeat;
+pub mod sum;
 
 use std::ops::Range;
 
@@ -17,10 +22,16 @@ pub enum Kind {
     Pairs(pairs::Pairs),
     Repeat(repeat::Repeat),
     Field(field::Field),
+    Ratio(ratio::Ratio),
+    Sum(sum::Sum),
+    Growth(growth::Growth),
+    Count(count::Count),
 }
 
 /// Every kind name a rule file may use, in the order `tally rules` documents them.
-pub const KIND_NAMES: &[&str] = &["pattern", "pairs", "repeat", "field"];
+pub const KIND_NAMES: &[&str] = &[
+    "pattern", "pairs", "repeat", "field", "ratio", "sum", "growth", "count",
+];
 
 impl Kind {
     /// The TOML name of the kind.
@@ -30,6 +41,10 @@ impl Kind {
             Kind::Pairs(_) => "pairs",
             Kind::Repeat(_) => "repeat",
             Kind::Field(_) => "field",
+            Kind::Ratio(_) => "ratio",
+            Kind::Sum(_) => "sum",
+            Kind::Growth(_) => "growth",
+            Kind::Count(_) => "count",
         }
     }
 
@@ -43,7 +58,33 @@ impl Kind {
             Kind::Pairs(k) => k.check(&doc.text, unit, out),
             Kind::Repeat(k) => k.check(&doc.text, unit, out),
             Kind::Field(k) => k.check(doc, out),
+            Kind::Ratio(k) => k.check(&doc.text, unit, out),
+            Kind::Sum(k) => k.check(&doc.text, unit, out),
+            Kind::Growth(k) => k.check(&doc.text, unit, out),
+            Kind::Count(k) => k.check(&doc.text, unit, out),
         }
+    }
+
+    /// Regexes of which at least one must match somewhere in a document for the rule to fire
+    /// there; `None` when the rule must always run.
+    pub fn prefilter(&self) -> Option<Vec<&regex::Regex>> {
+        let regexes: Vec<&regex::Regex> = match self {
+            Kind::Pattern(k) => vec![&k.regex],
+            Kind::Ratio(k) => k.operands().regexes().iter().collect(),
+            Kind::Sum(k) => k.operands().regexes().iter().collect(),
+            Kind::Growth(k) => k.operands().regexes().iter().collect(),
+            Kind::Count(k) => k.operands().regexes().iter().collect(),
+            Kind::Pairs(_) | Kind::Repeat(_) | Kind::Field(_) => return None,
+        };
+        // Anchors and word boundaries depend on the scope unit, which a document-wide search
+        // cannot judge.
+        let sensitive = |re: &regex::Regex| {
+            let src = re.as_str();
+            ["^", "$", "\\b", "\\B", "\\A", "\\z"]
+                .iter()
+                .any(|t| src.contains(t))
+        };
+        (!regexes.iter().any(|re| sensitive(re))).then_some(regexes)
     }
 
     /// True when the kind ignores scopes and runs once per document.
@@ -62,8 +103,44 @@ impl Kind {
             Kind::Pairs(_) => pairs::VARS.iter().map(|s| (*s).to_owned()).collect(),
             Kind::Repeat(_) => repeat::VARS.iter().map(|s| (*s).to_owned()).collect(),
             Kind::Field(_) => field::VARS.iter().map(|s| (*s).to_owned()).collect(),
+            Kind::Ratio(k) => k.vars(),
+            Kind::Sum(k) => k.vars(),
+            Kind::Growth(k) => k.vars(),
+            Kind::Count(k) => k.vars(),
         }
     }
+}
+
+/// Number fragments rule authors may write inside regexes, so that operand patterns stay readable.
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    // An Arabic number: half- or full-width digits, thousands groups of exactly three, decimals.
+    (
+        "{n}",
+        r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?",
+    ),
+    // A percentage.
+    ("{pct}", r"[0-9０-９]+(?:[.．][0-9０-９]+)?\s?[%％]"),
+    // A Chinese numeral.
+    ("{cn}", r"[〇零一二两三四五六七八九十百千万亿]+"),
+    // An optional scale word.
+    ("{scale}", r"(?:万亿|亿|万|千)?"),
+    // A unit of counts, money, measures or rates.
+    (
+        "{unit}",
+        r"(?:万元|亿元|千元|元|万人次|人次|万人|人|件|个|项|家|户|起|次|所|名|辆|套|台|吨|宗|条|本|场|批|处|座|公里|平方米|亩|公顷|[%％])",
+    ),
+];
+
+/// Replaces `{n}`, `{pct}`, `{cn}` and `{scale}` with their regex fragments.
+pub fn expand_placeholders(pattern: &str) -> String {
+    if !pattern.contains('{') {
+        return pattern.to_owned();
+    }
+    let mut out = pattern.to_owned();
+    for (name, fragment) in PLACEHOLDERS {
+        out = out.replace(name, fragment);
+    }
+    out
 }
 
 /// Compiles a user regex, reporting a syntax error at the regex value.
@@ -71,7 +148,7 @@ pub(crate) fn compile_regex(
     pattern: &toml::Spanned<String>,
     issues: &mut crate::rules::Issues<'_>,
 ) -> Option<regex::Regex> {
-    match regex::RegexBuilder::new(pattern.get_ref())
+    match regex::RegexBuilder::new(&expand_placeholders(pattern.get_ref()))
         .size_limit(1 << 23)
         .build()
     {

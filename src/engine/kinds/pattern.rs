@@ -70,19 +70,6 @@ impl Pattern {
         vars
     }
 
-    /// True when the regex may only match at positions a plain substring search cannot judge
-    /// (anchors and word boundaries depend on the scope unit), so a document-wide prefilter
-    /// must not rule it out.
-    pub fn is_context_sensitive(&self) -> bool {
-        let src = self.regex.as_str();
-        src.contains('^')
-            || src.contains('$')
-            || src.contains("\\b")
-            || src.contains("\\B")
-            || src.contains("\\A")
-            || src.contains("\\z")
-    }
-
     /// Finds every match in one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
         let body = &text[unit.clone()];

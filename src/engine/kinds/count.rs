@@ -1,0 +1,167 @@
+//! `count`: a stated count (`五大工程`, `等4个重点领域`, `three priorities`) against the items of the list
+//! it introduces. Abstains when no list is found, and when fewer items than stated are listed
+//! before `等` (the list may be abridged).
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::compile_regex;
+use super::operands::{captured_vars, Operands};
+use crate::engine::finding::Hit;
+use crate::number::{parse_number, Dec};
+use crate::rules::raw::RawCount;
+use crate::rules::Issues;
+
+/// Placeholders a `count` rule provides besides its captures.
+pub const VARS: &[&str] = &["match", "listed"];
+
+/// Default item separators when no `item` regex is given.
+const SEPARATORS: &str = r"[、，,；;]|以及| and | or ";
+
+/// Enumeration markers at the start of a clause: 一是/一要, （一）, 1.
+const MARKERS: &str = r"(?:^|[。；;，,：:\s])(?:[一二三四五六七八九十]+(?:是|要)|[（(][一二三四五六七八九十]+[）)]|[1-9][0-9]?[.、．])";
+
+/// A compiled `[rule.count]`.
+#[derive(Debug)]
+pub struct Count {
+    operands: Operands,
+    item: Option<Regex>,
+    separators: Regex,
+    markers: Regex,
+}
+
+/// English number words, so the English pack can state counts in words.
+fn english_number(word: &str) -> Option<i64> {
+    let n = match word.to_ascii_lowercase().as_str() {
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        _ => return None,
+    };
+    Some(n)
+}
+
+impl Count {
+    /// Compiles the sub-table.
+    pub fn compile(raw: &RawCount, issues: &mut Issues<'_>) -> Option<Count> {
+        let operands = Operands::compile(
+            &raw.regex,
+            &raw.also,
+            &raw.unless,
+            raw.report.as_ref(),
+            &["count", "items"],
+            "count",
+            issues,
+        );
+        let item = match &raw.item {
+            Some(i) => Some(compile_regex(i, issues)?),
+            None => None,
+        };
+        let separators = Regex::new(SEPARATORS).ok()?;
+        let markers = Regex::new(MARKERS).ok()?;
+        Some(Count {
+            operands: operands?,
+            item,
+            separators,
+            markers,
+        })
+    }
+
+    /// The operand patterns.
+    pub fn operands(&self) -> &Operands {
+        &self.operands
+    }
+
+    /// Placeholders: the captures plus computed values.
+    pub fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(self.operands.names());
+        v
+    }
+
+    /// Items of a list closed by `等`: the pieces between separators.
+    fn separated(&self, items: &str) -> usize {
+        match &self.item {
+            Some(re) => re.find_iter(items).count(),
+            None => self
+                .separators
+                .split(items)
+                .filter(|piece| !piece.trim().is_empty())
+                .count(),
+        }
+    }
+
+    /// Items of a list introduced by a colon: the first run of enumeration markers numbered
+    /// 1, 2, 3 … (a later run that restarts at 一 belongs to another list). Without at least two
+    /// markers the list cannot be delimited, and 0 is returned (abstain).
+    fn marked(&self, items: &str) -> usize {
+        let re = self.item.as_ref().unwrap_or(&self.markers);
+        let mut run = 0;
+        for m in re.find_iter(items) {
+            let digits: String = m
+                .as_str()
+                .chars()
+                .filter(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+                .collect();
+            let Some((value, _)) = parse_number(&digits) else {
+                break;
+            };
+            if value != Dec::from_int(run + 1) {
+                break;
+            }
+            run += 1;
+        }
+        if run >= 2 {
+            run as usize
+        } else {
+            0
+        }
+    }
+
+    /// Checks one unit.
+    pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
+        let names = self.operands.names();
+        for caps in self.operands.matches(text, unit.clone()) {
+            let (Some(count), Some(items)) = (caps.name("count"), caps.name("items")) else {
+                continue;
+            };
+            let stated = match parse_number(count.as_str()) {
+                Some((value, _)) => value,
+                None => match english_number(count.as_str()) {
+                    Some(n) => Dec::from_int(n),
+                    None => continue,
+                },
+            };
+            let Some(stated) = stated.to_i128() else {
+                continue;
+            };
+            let abridged = caps.name("etc").is_some_and(|m| !m.as_str().is_empty());
+            let listed = if abridged {
+                self.separated(items.as_str())
+            } else {
+                self.marked(items.as_str())
+            };
+            // A count of one (`一大批`, `一项任务`) introduces no list.
+            if listed == 0 || stated < 2 || listed as i128 == stated {
+                continue;
+            }
+            if abridged && (listed as i128) < stated {
+                continue;
+            }
+            let Some(span) = self.operands.report_span(&caps) else {
+                continue;
+            };
+            let span = unit.start + span.start..unit.start + span.end;
+            let mut hit = Hit::at(text, span);
+            hit.vars.extend(captured_vars(&caps, &names));
+            out.push(hit.var("listed", listed.to_string()));
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `growth`: from A to B with a stated change — `增长/下降 X%` (relative), `X个百分点` (difference of two
+//! rates), `X倍` (B/A − 1). Magnitude within rounding and direction must agree; a zero base gives no
+//! finding; approximate figures abstain.
+
+use std::ops::Range;
+
+use super::operands::{captured_vars, exact_quantity, Operands};
+use crate::engine::finding::Hit;
+use crate::number::{Dec, Interval, Quantity, Rounding, Unit};
+use crate::rules::raw::RawGrowth;
+use crate::rules::Issues;
+
+/// Placeholders a `growth` rule provides besides its captures.
+pub const VARS: &[&str] = &["match", "actual", "direction"];
+
+/// A compiled `[rule.growth]`.
+#[derive(Debug)]
+pub struct Growth {
+    operands: Operands,
+    increase: Vec<String>,
+    decrease: Vec<String>,
+}
+
+/// Decimals used for interval division: far below any written precision.
+const PRECISION: u32 = 12;
+
+impl Growth {
+    /// Compiles the sub-table.
+    pub fn compile(raw: &RawGrowth, issues: &mut Issues<'_>) -> Option<Growth> {
+        let operands = Operands::compile(
+            &raw.regex,
+            &raw.also,
+            &raw.unless,
+            raw.report.as_ref(),
+            &["from", "to", "change", "verb"],
+            "change",
+            issues,
+        )?;
+        let words = |list: &[toml::Spanned<String>]| {
+            list.iter()
+                .map(|w| w.get_ref().clone())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+        };
+        Some(Growth {
+            operands,
+            increase: words(&raw.increase),
+            decrease: words(&raw.decrease),
+        })
+    }
+
+    /// The operand patterns.
+    pub fn operands(&self) -> &Operands {
+        &self.operands
+    }
+
+    /// Placeholders: the captures plus computed values.
+    pub fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(self.operands.names());
+        v
+    }
+
+    /// +1 for a verb of increase, −1 for a verb of decrease.
+    fn sign(&self, verb: &str) -> Option<i64> {
+        let up = self.increase.iter().any(|w| verb.contains(w.as_str()));
+        let down = self.decrease.iter().any(|w| verb.contains(w.as_str()));
+        match (up, down) {
+            (true, false) => Some(1),
+            (false, true) => Some(-1),
+            _ => None,
+        }
+    }
+
+    /// Checks one unit.
+    pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
+        let names = self.operands.names();
+        for caps in self.operands.matches(text, unit.clone()) {
+            let (Some(from), Some(to), Some(change)) = (
+                exact_quantity(&caps, "from"),
+                exact_quantity(&caps, "to"),
+                exact_quantity(&caps, "change"),
+            ) else {
+                continue;
+            };
+            let Some(sign) = caps.name("verb").and_then(|v| self.sign(v.as_str())) else {
+                continue;
+            };
+            let Some((actual, shown)) = actual_change(&from, &to, &change) else {
+                continue;
+            };
+            let Some(stated) = stated_interval(&change, sign) else {
+                continue;
+            };
+            if actual.overlaps(&stated) {
+                continue;
+            }
+            let Some(span) = self.operands.report_span(&caps) else {
+                continue;
+            };
+            let span = unit.start + span.start..unit.start + span.end;
+            let direction = if shown.is_negative() {
+                &self.decrease
+            } else {
+                &self.increase
+            };
+            let direction = direction.first().cloned().unwrap_or_default();
+            let suffix = match change.unit {
+                Unit::PercentagePoint => "个百分点",
+                Unit::Times => "倍",
+                _ => "%",
+            };
+            let magnitude = shown.checked_abs().unwrap_or(shown);
+            let mut hit = Hit::at(text, span);
+            hit.vars.extend(captured_vars(&caps, &names));
+            out.push(
+                hit.var("actual", format!("{magnitude}{suffix}"))
+                    .var("direction", direction),
+            );
+        }
+    }
+}
+
+/// The signed stated change as an interval: its rounding interval (growth rates are rounded,
+/// not truncated, in statistical reporting).
+fn stated_interval(change: &Quantity, sign: i64) -> Option<Interval> {
+    let i = change.rounding_interval();
+    if sign > 0 {
+        Some(i)
+    } else {
+        Some(Interval::new(i.hi.checked_neg()?, i.lo.checked_neg()?))
+    }
+}
+
+/// The change implied by the two values, as an interval over their rounding, and a value to show.
+fn actual_change(from: &Quantity, to: &Quantity, change: &Quantity) -> Option<(Interval, Dec)> {
+    let a = from.interval();
+    let b = to.interval();
+    let shown_decimals = change.decimals + 2;
+    match change.unit {
+        Unit::PercentagePoint => {
+            if from.unit != Unit::Percent || to.unit != Unit::Percent {
+                return None;
+            }
+            let diff = b.checked_sub(&a)?;
+            Some((diff, to.value.checked_sub(from.value)?))
+        }
+        Unit::Percent | Unit::Times => {
+            if from.unit != to.unit || a.lo <= Dec::ZERO || b.lo < Dec::ZERO {
+                return None;
+            }
+            let scale = if change.unit == Unit::Percent { 2 } else { 0 };
+            let lo =
+                b.lo.div(a.hi, PRECISION, Rounding::Floor)?
+                    .checked_sub(Dec::ONE)?
+                    .mul_pow10(scale)?;
+            let hi =
+                b.hi.div(a.lo, PRECISION, Rounding::Ceiling)?
+                    .checked_sub(Dec::ONE)?
+                    .mul_pow10(scale)?;
+            let shown = to
+                .value
+                .div(from.value, shown_decimals + 2, Rounding::HalfAwayFromZero)?
+                .checked_sub(Dec::ONE)?
+                .mul_pow10(scale)?
+                .round(shown_decimals, Rounding::HalfAwayFromZero)?;
+            Some((Interval::new(lo, hi), shown))
+        }
+        _ => None,
+    }
+}
