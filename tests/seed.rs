@@ -42,6 +42,7 @@ fn seed_labelled_defects_and_traps() {
         ("style/jiezhi", 23, 214, "截止目前"),
         ("repeat/doubled-char", 35, 385, "对对"),
         ("number/glued-values", 35, 956, "79.07%79.03%"),
+        ("ratio/impossible-rate", 39, 57, "12.93%"),
         ("punct/unbalanced-pair", 43, 223, "”"),
         ("punct/unbalanced-pair", 43, 238, "”"),
         ("punct/unbalanced-pair", 43, 248, "”"),

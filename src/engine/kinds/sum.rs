@@ -32,7 +32,8 @@ pub struct Sum {
     operands: Operands,
     part: Option<Regex>,
     check: Check,
-    total: Option<Quantity>,
+    /// A fixed total (`100%` for shares), boxed to keep rule kinds small.
+    total: Option<Box<Quantity>>,
     min_parts: usize,
 }
 
@@ -94,7 +95,7 @@ impl Sum {
             operands: operands?,
             part,
             check,
-            total: fixed_total,
+            total: fixed_total.map(Box::new),
             min_parts: raw.min_parts.as_ref().map_or(2, |m| *m.get_ref()),
         })
     }
@@ -141,7 +142,7 @@ impl Sum {
         let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
             let total = match &self.total {
-                Some(t) => t.clone(),
+                Some(t) => (**t).clone(),
                 None => match exact_quantity(&caps, "total") {
                     Some(t) => t,
                     None => continue,
