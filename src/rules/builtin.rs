@@ -3,6 +3,7 @@
 /// `(name, TOML text)` of every built-in pack, in a fixed order.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("rules/count.toml", include_str!("../../rules/count.toml")),
+    ("rules/en.toml", include_str!("../../rules/en.toml")),
     ("rules/fields.toml", include_str!("../../rules/fields.toml")),
     ("rules/growth.toml", include_str!("../../rules/growth.toml")),
     (

@@ -112,6 +112,8 @@ pub struct RawRatio {
     #[serde(default)]
     pub unless: Vec<Spanned<String>>,
     pub report: Option<Spanned<String>>,
+    #[serde(default)]
+    pub same: Vec<Vec<Spanned<String>>>,
 }
 
 /// `[rule.sum]`: parts against their total.
@@ -155,4 +157,5 @@ pub struct RawCount {
     pub unless: Vec<Spanned<String>>,
     pub report: Option<Spanned<String>>,
     pub item: Option<Spanned<String>>,
+    pub counting: Option<Spanned<String>>,
 }

@@ -17,18 +17,30 @@ use crate::rules::Issues;
 pub const VARS: &[&str] = &["match", "listed"];
 
 /// Default item separators when no `item` regex is given.
-const SEPARATORS: &str = r"[、，,；;]|以及| and | or ";
+const SEPARATORS: &str = r"[、，,；;]|以及";
 
 /// Enumeration markers at the start of a clause: 一是/一要, （一）, 1.
 const MARKERS: &str = r"(?:^|[。；;，,：:\s])(?:[一二三四五六七八九十]+(?:是|要)|[（(][一二三四五六七八九十]+[）)]|[1-9][0-9]?[.、．])";
+
+/// How the items of a list are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counting {
+    /// Enumeration markers (≥ 2), else juxtaposed quoted items (≥ 2), else separators when the
+    /// list is closed by `等` (an `etc` capture), else abstain.
+    Auto,
+    /// Always by separators (English lists: `A, B and C`).
+    Separators,
+}
 
 /// A compiled `[rule.count]`.
 #[derive(Debug)]
 pub struct Count {
     operands: Operands,
     item: Option<Regex>,
+    counting: Counting,
     separators: Regex,
     markers: Regex,
+    quoted: Regex,
 }
 
 /// English number words, so the English pack can state counts in words.
@@ -64,13 +76,29 @@ impl Count {
             Some(i) => Some(compile_regex(i, issues)?),
             None => None,
         };
+        let counting = match raw.counting.as_ref().map(|c| c.get_ref().as_str()) {
+            None | Some("auto") => Counting::Auto,
+            Some("separators") => Counting::Separators,
+            Some(other) => {
+                let span = raw.counting.as_ref().map_or(0..0, |c| c.span());
+                issues.push(
+                    span,
+                    format!("unknown counting `{other}`, expected `auto` or `separators`"),
+                    None,
+                );
+                return None;
+            }
+        };
         let separators = Regex::new(SEPARATORS).ok()?;
         let markers = Regex::new(MARKERS).ok()?;
+        let quoted = Regex::new(r"“[^“”]{1,20}”").ok()?;
         Some(Count {
             operands: operands?,
             item,
+            counting,
             separators,
             markers,
+            quoted,
         })
     }
 
@@ -86,15 +114,52 @@ impl Count {
         v
     }
 
+    fn listed(&self, items: &str, abridged: bool) -> usize {
+        if self.item.is_some() || self.counting == Counting::Separators {
+            return self.separated(items);
+        }
+        let marked = self.marked(items);
+        if marked > 0 {
+            return marked;
+        }
+        let quoted = self.quoted.find_iter(items).count();
+        // Only a list made of quoted items, nothing else: `“法与国家”“法与龙川”“法与我们”`.
+        if quoted >= 2
+            && self
+                .quoted
+                .replace_all(items, "")
+                .trim_matches(|c: char| c == '、' || c.is_whitespace())
+                .is_empty()
+        {
+            return quoted;
+        }
+        if abridged {
+            return self.separated(items);
+        }
+        0
+    }
+
     /// Items of a list closed by `等`: the pieces between separators.
     fn separated(&self, items: &str) -> usize {
         match &self.item {
             Some(re) => re.find_iter(items).count(),
-            None => self
-                .separators
-                .split(items)
-                .filter(|piece| !piece.trim().is_empty())
-                .count(),
+            None => {
+                let pieces: Vec<&str> = self
+                    .separators
+                    .split(items)
+                    .map(str::trim)
+                    .filter(|piece| !piece.is_empty())
+                    .collect();
+                // English: `A, B and C` ends with two items joined by `and`; `A, B, and C` (serial
+                // comma) does not. `and` inside an earlier item (`sub-districts and towns`) is
+                // part of that item.
+                let joined = pieces.last().is_some_and(|last| {
+                    !last.starts_with("and ")
+                        && !last.starts_with("or ")
+                        && (last.contains(" and ") || last.contains(" or "))
+                });
+                pieces.len() + usize::from(joined)
+            }
         }
     }
 
@@ -143,11 +208,7 @@ impl Count {
                 continue;
             };
             let abridged = caps.name("etc").is_some_and(|m| !m.as_str().is_empty());
-            let listed = if abridged {
-                self.separated(items.as_str())
-            } else {
-                self.marked(items.as_str())
-            };
+            let listed = self.listed(items.as_str(), abridged);
             // A count of one (`一大批`, `一项任务`) introduces no list.
             if listed == 0 || stated < 2 || listed as i128 == stated {
                 continue;

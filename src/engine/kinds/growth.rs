@@ -21,6 +21,15 @@ pub struct Growth {
     decrease: Vec<String>,
 }
 
+/// Rules without a stated change report the verb.
+fn default_report(regex: &toml::Spanned<String>) -> &'static str {
+    if regex.get_ref().contains("(?<change>") {
+        "change"
+    } else {
+        "verb"
+    }
+}
+
 /// Decimals used for interval division: far below any written precision.
 const PRECISION: u32 = 12;
 
@@ -32,8 +41,8 @@ impl Growth {
             &raw.also,
             &raw.unless,
             raw.report.as_ref(),
-            &["from", "to", "change", "verb"],
-            "change",
+            &["from", "to", "verb"],
+            default_report(&raw.regex),
             issues,
         )?;
         let words = |list: &[toml::Spanned<String>]| {
@@ -76,14 +85,23 @@ impl Growth {
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
         let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
-            let (Some(from), Some(to), Some(change)) = (
-                exact_quantity(&caps, "from"),
-                exact_quantity(&caps, "to"),
-                exact_quantity(&caps, "change"),
-            ) else {
+            let (Some(from), Some(to)) =
+                (exact_quantity(&caps, "from"), exact_quantity(&caps, "to"))
+            else {
                 continue;
             };
             let Some(sign) = caps.name("verb").and_then(|v| self.sign(v.as_str())) else {
+                continue;
+            };
+            if caps.name("change").is_none() {
+                // Direction only: `由120件下降到150件`.
+                if let Some(hit) = self.direction_hit(text, &unit, &caps, &names, &from, &to, sign)
+                {
+                    out.push(hit);
+                }
+                continue;
+            }
+            let Some(change) = exact_quantity(&caps, "change") else {
                 continue;
             };
             let Some((actual, shown)) = actual_change(&from, &to, &change) else {
@@ -118,6 +136,43 @@ impl Growth {
                     .var("direction", direction),
             );
         }
+    }
+}
+
+impl Growth {
+    /// A finding when the values move against the verb (`由120件下降到150件`).
+    #[allow(clippy::too_many_arguments)]
+    fn direction_hit(
+        &self,
+        text: &str,
+        unit: &Range<usize>,
+        caps: &regex::Captures<'_>,
+        names: &[String],
+        from: &Quantity,
+        to: &Quantity,
+        sign: i64,
+    ) -> Option<Hit> {
+        if from.unit != to.unit {
+            return None;
+        }
+        let (a, b) = (from.interval(), to.interval());
+        let wrong = if sign > 0 { b.hi < a.lo } else { b.lo > a.hi };
+        if !wrong {
+            return None;
+        }
+        let span = self.operands.report_span(caps)?;
+        let span = unit.start + span.start..unit.start + span.end;
+        let actual = if sign > 0 {
+            &self.decrease
+        } else {
+            &self.increase
+        };
+        let mut hit = Hit::at(text, span);
+        hit.vars.extend(captured_vars(caps, names));
+        Some(
+            hit.var("actual", "")
+                .var("direction", actual.first().cloned().unwrap_or_default()),
+        )
     }
 }
 

@@ -124,6 +124,11 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("{cn}", r"[〇零一二两三四五六七八九十百千万亿]+"),
     // An optional scale word.
     ("{scale}", r"(?:万亿|亿|万|千)?"),
+    // A unit of counts, money or measures (not rates).
+    (
+        "{qty}",
+        r"(?:万元|亿元|千元|元|万人次|人次|万人|人|件|个|项|家|户|起|次|所|名|辆|套|台|吨|宗|条|本|场|批|处|座|公里|平方米|亩|公顷)",
+    ),
     // A unit of counts, money, measures or rates.
     (
         "{unit}",

@@ -17,6 +17,9 @@ pub struct Operands {
     regexes: Vec<Regex>,
     unless: Vec<Regex>,
     report: String,
+    /// Pairs of captures that must hold the same text (a part named twice, since the regex
+    /// engine has no backreferences).
+    same: Vec<(String, String)>,
 }
 
 impl Operands {
@@ -64,7 +67,41 @@ impl Operands {
             regexes,
             unless,
             report: report_name,
+            same: Vec::new(),
         })
+    }
+
+    /// Requires each pair of captures to hold the same text; names the regexes do not capture
+    /// are reported.
+    pub fn with_same(
+        mut self,
+        same: &[Vec<Spanned<String>>],
+        issues: &mut Issues<'_>,
+    ) -> Option<Self> {
+        let names = self.names();
+        for pair in same {
+            let [a, b] = pair.as_slice() else {
+                let span = pair.first().map_or(0..0, Spanned::span);
+                issues.push(
+                    span,
+                    "`same` takes pairs of capture names: [[\"a\", \"b\"]]",
+                    None,
+                );
+                return None;
+            };
+            for n in [a, b] {
+                if !names.iter().any(|x| x == n.get_ref()) {
+                    issues.push(
+                        n.span(),
+                        format!("`{}` is not a capture of the regex", n.get_ref()),
+                        None,
+                    );
+                    return None;
+                }
+            }
+            self.same.push((a.get_ref().clone(), b.get_ref().clone()));
+        }
+        Some(self)
     }
 
     /// Capture names of all patterns, for templates.
@@ -93,6 +130,12 @@ impl Operands {
         let mut out = Vec::new();
         for caps in self.regexes.iter().flat_map(|re| re.captures_iter(body)) {
             let Some(whole) = caps.get(0) else { continue };
+            let differ = self.same.iter().any(|(a, b)| {
+                matches!((caps.name(a), caps.name(b)), (Some(x), Some(y)) if x.as_str().trim() != y.as_str().trim())
+            });
+            if differ {
+                continue;
+            }
             if !self.unless.is_empty() {
                 let ranges = exceptions.get_or_insert_with(|| {
                     self.unless

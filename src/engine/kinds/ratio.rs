@@ -55,7 +55,8 @@ impl Ratio {
             &["whole", "rate"],
             "rate",
             issues,
-        )?;
+        )?
+        .with_same(&raw.same, issues)?;
         Some(Ratio { operands })
     }
 
