@@ -169,6 +169,7 @@ impl Count {
     fn marked(&self, items: &str) -> usize {
         let re = self.item.as_ref().unwrap_or(&self.markers);
         let mut run = 0;
+        let mut last_end = 0;
         for m in re.find_iter(items) {
             let digits: String = m
                 .as_str()
@@ -182,8 +183,14 @@ impl Count {
                 break;
             }
             run += 1;
+            last_end = m.end();
         }
-        if run >= 2 {
+        // The last item must close the list: if more sentences follow it, the list may go on in
+        // another form (`一类是…另一类是…`), so the count is unknown.
+        let tail = items[last_end..]
+            .trim_end()
+            .trim_end_matches(['。', '；', ';', '.']);
+        if run >= 2 && !tail.contains(['。', '！', '？']) {
             run as usize
         } else {
             0
