@@ -39,6 +39,8 @@ pub struct Hit {
     pub vars: Vec<(String, String)>,
     /// A replacement for `span`, when the kind can propose one.
     pub fix: Option<String>,
+    /// The whole text the kind matched (a regex match), when larger than `span`.
+    pub extent: Option<Range<usize>>,
 }
 
 impl Hit {
@@ -49,6 +51,7 @@ impl Hit {
             span,
             vars: vec![("match".to_owned(), matched)],
             fix: None,
+            extent: None,
         }
     }
 
@@ -56,6 +59,11 @@ impl Hit {
     pub fn var(mut self, name: &str, value: impl Into<String>) -> Hit {
         self.vars.push((name.to_owned(), value.into()));
         self
+    }
+
+    /// The range the hit covers in the document: its extent, else its span.
+    pub fn covered(&self) -> Range<usize> {
+        self.extent.clone().unwrap_or_else(|| self.span.clone())
     }
 
     /// Looks a variable up by name.

@@ -35,10 +35,35 @@ pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
 fn run_rule(doc: &Document, rule: &Rule, hits: &mut Vec<Hit>) {
     if rule.kind.per_document() {
         rule.kind.check_unit(doc, 0..doc.text.len(), hits);
-    } else {
-        for unit in doc.blocks.units(rule.scope) {
+        return;
+    }
+    let units = doc.blocks.units(rule.scope);
+    if !rule.kind.searches_document() {
+        for unit in units {
             rule.kind.check_unit(doc, unit.clone(), hits);
         }
+        return;
+    }
+    // One search over the document; a match is kept when it lies inside one unit. Units that a
+    // match crosses (or that a crossing match consumed) are searched again on their own.
+    let mut found = Vec::new();
+    rule.kind.check_unit(doc, 0..doc.text.len(), &mut found);
+    let mut redo: Vec<usize> = Vec::new();
+    for hit in found {
+        let covered = hit.covered();
+        let first = units.partition_point(|u| u.end <= covered.start);
+        match units.get(first) {
+            Some(unit) if unit.start <= covered.start && covered.end <= unit.end => hits.push(hit),
+            _ => {
+                let last = units.partition_point(|u| u.start < covered.end);
+                redo.extend(first..last.max(first + 1).min(units.len()));
+            }
+        }
+    }
+    redo.sort_unstable();
+    redo.dedup();
+    for index in redo {
+        rule.kind.check_unit(doc, units[index].clone(), hits);
     }
 }
 

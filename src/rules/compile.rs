@@ -220,7 +220,7 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
     let kind = kind?;
     let default_scope = match kind {
         Kind::Pairs(_) => Scope::Paragraph,
-        Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) => Scope::Sentence,
+        Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) => Scope::Statement,
         Kind::Field(_) => Scope::Document,
         _ => Scope::Line,
     };

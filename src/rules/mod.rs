@@ -114,7 +114,10 @@ impl RuleSet {
         let mut prefilter_rules = Vec::new();
         let mut always = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            match rule.kind.prefilter() {
+            // Only plain pattern rules join the document prefilter: a set of the large operand
+            // patterns of the arithmetic kinds compiles to an automaton slower than running them.
+            let simple = matches!(rule.kind, Kind::Pattern(_));
+            match rule.kind.prefilter().filter(|_| simple) {
                 Some(regexes) => {
                     for re in regexes {
                         patterns.push(re.as_str().to_owned());

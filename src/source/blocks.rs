@@ -7,6 +7,9 @@ use std::ops::Range;
 pub enum Scope {
     Line,
     Sentence,
+    /// A sentence that may wrap across line breaks inside a paragraph (PDF-extracted budget
+    /// notes); it ends at sentence-final punctuation or at a blank line.
+    Statement,
     Paragraph,
     Document,
 }
@@ -17,6 +20,7 @@ impl Scope {
         match name {
             "line" => Some(Scope::Line),
             "sentence" => Some(Scope::Sentence),
+            "statement" => Some(Scope::Statement),
             "paragraph" => Some(Scope::Paragraph),
             "document" => Some(Scope::Document),
             _ => None,
@@ -28,6 +32,7 @@ impl Scope {
         match self {
             Scope::Line => "line",
             Scope::Sentence => "sentence",
+            Scope::Statement => "statement",
             Scope::Paragraph => "paragraph",
             Scope::Document => "document",
         }
@@ -40,6 +45,7 @@ pub struct Blocks {
     pub lines: Vec<Range<usize>>,
     pub paragraphs: Vec<Range<usize>>,
     pub sentences: Vec<Range<usize>>,
+    pub statements: Vec<Range<usize>>,
     pub document: Vec<Range<usize>>,
 }
 
@@ -97,6 +103,10 @@ impl Blocks {
         for line in &lines {
             split_sentences(text, line.clone(), &mut sentences);
         }
+        let mut statements = Vec::new();
+        for paragraph in &paragraphs {
+            split_sentences(text, paragraph.clone(), &mut statements);
+        }
 
         // The document scope is a list with one unit, the whole text.
         #[allow(clippy::single_range_in_vec_init)]
@@ -105,6 +115,7 @@ impl Blocks {
             lines,
             paragraphs,
             sentences,
+            statements,
             document,
         }
     }
@@ -114,6 +125,7 @@ impl Blocks {
         match scope {
             Scope::Line => &self.lines,
             Scope::Sentence => &self.sentences,
+            Scope::Statement => &self.statements,
             Scope::Paragraph => &self.paragraphs,
             Scope::Document => &self.document,
         }
@@ -126,9 +138,9 @@ fn split_sentences(text: &str, line: Range<usize>, out: &mut Vec<Range<usize>>) 
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let english_period = c == '.'
-            && chars
-                .peek()
-                .is_none_or(|&(_, next)| next == ' ' || next == '\t');
+            && chars.peek().is_none_or(|&(_, next)| {
+                next == ' ' || next == '\t' || next == '\n' || next == '\r'
+            });
         if is_terminator(c) || english_period {
             let mut end = i + c.len_utf8();
             while let Some(&(j, next)) = chars.peek() {
@@ -203,6 +215,20 @@ mod tests {
         assert_eq!(
             texts(text, &blocks.sentences),
             ["Up 1.5 points.", "Down again."]
+        );
+    }
+
+    #[test]
+    fn statements_wrap_across_line_breaks_but_not_blank_lines() {
+        let text = "2025年执行数为\n77.99万元，增加17.93%。下一句。\n\n新段落";
+        let blocks = Blocks::new(text);
+        assert_eq!(
+            texts(text, &blocks.statements),
+            [
+                "2025年执行数为\n77.99万元，增加17.93%。",
+                "下一句。",
+                "新段落"
+            ]
         );
     }
 

@@ -110,7 +110,7 @@ impl Count {
     /// Placeholders: the captures plus computed values.
     pub fn vars(&self) -> Vec<String> {
         let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names());
+        v.extend(self.operands.names().iter().cloned());
         v
     }
 
@@ -223,12 +223,10 @@ impl Count {
             if abridged && (listed as i128) < stated {
                 continue;
             }
-            let Some(span) = self.operands.report_span(&caps) else {
+            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
-            let span = unit.start + span.start..unit.start + span.end;
-            let mut hit = Hit::at(text, span);
-            hit.vars.extend(captured_vars(&caps, &names));
+            hit.vars.extend(captured_vars(&caps, names));
             out.push(hit.var("listed", listed.to_string()));
         }
     }

@@ -66,7 +66,7 @@ impl Growth {
     /// Placeholders: the captures plus computed values.
     pub fn vars(&self) -> Vec<String> {
         let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names());
+        v.extend(self.operands.names().iter().cloned());
         v
     }
 
@@ -95,8 +95,7 @@ impl Growth {
             };
             if caps.name("change").is_none() {
                 // Direction only: `由120件下降到150件`.
-                if let Some(hit) = self.direction_hit(text, &unit, &caps, &names, &from, &to, sign)
-                {
+                if let Some(hit) = self.direction_hit(text, &unit, &caps, names, &from, &to, sign) {
                     out.push(hit);
                 }
                 continue;
@@ -113,10 +112,9 @@ impl Growth {
             if actual.overlaps(&stated) {
                 continue;
             }
-            let Some(span) = self.operands.report_span(&caps) else {
+            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
-            let span = unit.start + span.start..unit.start + span.end;
             let direction = if shown.is_negative() {
                 &self.decrease
             } else {
@@ -129,8 +127,7 @@ impl Growth {
                 _ => "%",
             };
             let magnitude = shown.checked_abs().unwrap_or(shown);
-            let mut hit = Hit::at(text, span);
-            hit.vars.extend(captured_vars(&caps, &names));
+            hit.vars.extend(captured_vars(&caps, names));
             out.push(
                 hit.var("actual", format!("{magnitude}{suffix}"))
                     .var("direction", direction),
@@ -160,14 +157,12 @@ impl Growth {
         if !wrong {
             return None;
         }
-        let span = self.operands.report_span(caps)?;
-        let span = unit.start + span.start..unit.start + span.end;
+        let mut hit = self.operands.hit(text, unit.start, caps)?;
         let actual = if sign > 0 {
             &self.decrease
         } else {
             &self.increase
         };
-        let mut hit = Hit::at(text, span);
         hit.vars.extend(captured_vars(caps, names));
         Some(
             hit.var("actual", "")

@@ -4,6 +4,8 @@ pub mod count;
 pub mod field;
 pub mod growth;
 mod operands;
+
+pub use operands::required_literals;
 pub mod pairs;
 pub mod pattern;
 pub mod ratio;
@@ -68,6 +70,12 @@ impl Kind {
     /// Regexes of which at least one must match somewhere in a document for the rule to fire
     /// there; `None` when the rule must always run.
     pub fn prefilter(&self) -> Option<Vec<&regex::Regex>> {
+        self.regexes()
+            .filter(|regexes| !regexes.iter().any(|re| unit_sensitive(re)))
+    }
+
+    /// Regexes a kind searches with, or `None` for kinds that scan characters.
+    fn regexes(&self) -> Option<Vec<&regex::Regex>> {
         let regexes: Vec<&regex::Regex> = match self {
             Kind::Pattern(k) => vec![&k.regex],
             Kind::Ratio(k) => k.operands().regexes().iter().collect(),
@@ -76,15 +84,16 @@ impl Kind {
             Kind::Count(k) => k.operands().regexes().iter().collect(),
             Kind::Pairs(_) | Kind::Repeat(_) | Kind::Field(_) => return None,
         };
-        // Anchors and word boundaries depend on the scope unit, which a document-wide search
-        // cannot judge.
-        let sensitive = |re: &regex::Regex| {
-            let src = re.as_str();
-            ["^", "$", "\\b", "\\B", "\\A", "\\z"]
-                .iter()
-                .any(|t| src.contains(t))
-        };
-        (!regexes.iter().any(|re| sensitive(re))).then_some(regexes)
+        Some(regexes)
+    }
+
+    /// True when one regex search over the whole document, keeping the matches that lie inside
+    /// one scope unit, finds what a search of each unit would (pattern rules without anchors or
+    /// word boundaries). Searching once per document instead of once per unit saves the
+    /// per-search start-up cost thousands of times. The arithmetic kinds search unit by unit
+    /// instead, skipping units that lack their required literals (`其中`, `决定`).
+    pub fn searches_document(&self) -> bool {
+        matches!(self, Kind::Pattern(_)) && self.prefilter().is_some()
     }
 
     /// True when the kind ignores scopes and runs once per document.
@@ -108,6 +117,15 @@ impl Kind {
             Kind::Growth(k) => k.vars(),
             Kind::Count(k) => k.vars(),
         }
+    }
+}
+
+/// Anchors and word boundaries depend on where a search starts and ends, so a regex using them
+/// must be run on each scope unit and cannot be judged by a document-wide search.
+fn unit_sensitive(re: &regex::Regex) -> bool {
+    match regex_syntax::Parser::new().parse(re.as_str()) {
+        Ok(hir) => !hir.properties().look_set().is_empty(),
+        Err(_) => true,
     }
 }
 
@@ -155,6 +173,7 @@ pub(crate) fn compile_regex(
 ) -> Option<regex::Regex> {
     match regex::RegexBuilder::new(&expand_placeholders(pattern.get_ref()))
         .size_limit(1 << 23)
+        .dfa_size_limit(1 << 26)
         .build()
     {
         Ok(re) => Some(re),

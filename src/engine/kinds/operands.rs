@@ -7,6 +7,7 @@ use regex::{Captures, Regex};
 use toml::Spanned;
 
 use super::compile_regex;
+use crate::engine::finding::Hit;
 use crate::number::{parse_quantity, Dec, Interval, Quantity, Rounding};
 use crate::rules::Issues;
 
@@ -15,8 +16,13 @@ use crate::rules::Issues;
 pub struct Operands {
     /// The main pattern and its alternatives (`also`), all capturing the same names.
     regexes: Vec<Regex>,
+    /// For each regex, literals one of which every match contains (`其中`, `决定|分别为`): a unit
+    /// without any of them is not searched.
+    literals: Vec<Option<Vec<Vec<memchr::memmem::Finder<'static>>>>>,
     unless: Vec<Regex>,
     report: String,
+    /// Capture names of all patterns, in order of first appearance.
+    names: Vec<String>,
     /// Pairs of captures that must hold the same text (a part named twice, since the regex
     /// engine has no backreferences).
     same: Vec<(String, String)>,
@@ -63,8 +69,32 @@ impl Operands {
         }
         let unless: Vec<Option<Regex>> = unless.iter().map(|u| compile_regex(u, issues)).collect();
         let unless = unless.into_iter().collect::<Option<Vec<_>>>()?;
+        let literals = regexes
+            .iter()
+            .map(|re| {
+                required_literals(re.as_str()).map(|sets| {
+                    sets.iter()
+                        .map(|set| {
+                            set.iter()
+                                .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+                                .collect()
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        for re in &regexes {
+            for name in re.capture_names().flatten() {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+            }
+        }
         ok.then_some(Operands {
             regexes,
+            literals,
+            names,
             unless,
             report: report_name,
             same: Vec::new(),
@@ -78,7 +108,7 @@ impl Operands {
         same: &[Vec<Spanned<String>>],
         issues: &mut Issues<'_>,
     ) -> Option<Self> {
-        let names = self.names();
+        let names = self.names.clone();
         for pair in same {
             let [a, b] = pair.as_slice() else {
                 let span = pair.first().map_or(0..0, Spanned::span);
@@ -105,16 +135,8 @@ impl Operands {
     }
 
     /// Capture names of all patterns, for templates.
-    pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for re in &self.regexes {
-            for name in re.capture_names().flatten() {
-                if !names.iter().any(|n| n == name) {
-                    names.push(name.to_owned());
-                }
-            }
-        }
-        names
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 
     /// The patterns, for the document prefilter.
@@ -128,7 +150,13 @@ impl Operands {
         let body = &text[unit];
         let mut exceptions: Option<Vec<Range<usize>>> = None;
         let mut out = Vec::new();
-        for caps in self.regexes.iter().flat_map(|re| re.captures_iter(body)) {
+        let searched = self.regexes.iter().zip(&self.literals).filter(|(_, sets)| {
+            sets.as_ref().is_none_or(|sets| {
+                sets.iter()
+                    .all(|set| set.iter().any(|l| l.find(body.as_bytes()).is_some()))
+            })
+        });
+        for caps in searched.flat_map(|(re, _)| re.captures_iter(body)) {
             let Some(whole) = caps.get(0) else { continue };
             let differ = self.same.iter().any(|(a, b)| {
                 matches!((caps.name(a), caps.name(b)), (Some(x), Some(y)) if x.as_str().trim() != y.as_str().trim())
@@ -154,6 +182,16 @@ impl Operands {
             out.push(caps);
         }
         out
+    }
+
+    /// A hit for a match in the unit starting at `base`: the reported capture, with the whole
+    /// match as its extent.
+    pub fn hit(&self, text: &str, base: usize, caps: &Captures<'_>) -> Option<Hit> {
+        let span = self.report_span(caps)?;
+        let whole = caps.get(0)?.range();
+        let mut hit = Hit::at(text, base + span.start..base + span.end);
+        hit.extent = Some(base + whole.start..base + whole.end);
+        Some(hit)
     }
 
     /// The span to report for a match.
@@ -207,4 +245,104 @@ pub fn quotient(a: Dec, b: Dec, decimals: u32) -> Option<Dec> {
 /// Hundredfold of `a / b` (a percentage) at `decimals` places.
 pub fn percent(a: Dec, b: Dec, decimals: u32) -> Option<Dec> {
     quotient(a.mul_pow10(2)?, b, decimals)
+}
+
+/// Literal sets of which every match of `pattern` contains at least one member each: for
+/// `[0-9]+件[，,]?其中…(?:决定|分别为)` that is `{其中}` and `{决定, 分别为}`. A unit missing a set is
+/// not searched. At most three sets are kept, the most selective first (longest shortest member,
+/// then fewest members); sets of single ASCII bytes or of many members filter too little to pay.
+pub fn required_literals(pattern: &str) -> Option<Vec<Vec<String>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut sets: Vec<Vec<String>> = requirements(&hir)
+        .into_iter()
+        .filter_map(|set| {
+            set.into_iter()
+                .map(|b| String::from_utf8(b).ok())
+                .collect::<Option<Vec<_>>>()
+        })
+        .filter(|set| !set.is_empty() && set.len() <= 8 && set.iter().all(|l| l.len() >= 2))
+        .collect();
+    let score = |set: &Vec<String>| {
+        (
+            set.iter().map(String::len).min().unwrap_or(0),
+            usize::MAX - set.len(),
+        )
+    };
+    sets.sort_by_key(|set| std::cmp::Reverse(score(set)));
+    sets.dedup();
+    sets.truncate(3);
+    (!sets.is_empty()).then_some(sets)
+}
+
+/// A conjunction of literal sets (each a disjunction) that every match satisfies.
+fn requirements(hir: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => vec![vec![lit.0.to_vec()]],
+        HirKind::Capture(cap) => requirements(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => requirements(&rep.sub),
+        HirKind::Alternation(alts) => {
+            // Each alternative contributes its best set; one alternative without any makes the
+            // whole alternation unconstrained.
+            let mut union = Vec::new();
+            for alt in alts {
+                let best = requirements(alt).into_iter().max_by_key(|set| {
+                    (
+                        set.iter().map(Vec::len).min().unwrap_or(0),
+                        usize::MAX - set.len(),
+                    )
+                });
+                match best {
+                    Some(set) => union.extend(set),
+                    None => return Vec::new(),
+                }
+            }
+            vec![union]
+        }
+        HirKind::Concat(items) => {
+            let mut all = Vec::new();
+            let mut run: Vec<u8> = Vec::new();
+            for item in items {
+                if let HirKind::Literal(lit) = item.kind() {
+                    run.extend_from_slice(&lit.0);
+                    continue;
+                }
+                if !run.is_empty() {
+                    all.push(vec![std::mem::take(&mut run)]);
+                }
+                all.extend(requirements(item));
+            }
+            if !run.is_empty() {
+                all.push(vec![run]);
+            }
+            all
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_literals_finds_mandatory_words() {
+        let own = |sets: &[&[&str]]| -> Option<Vec<Vec<String>>> {
+            Some(
+                sets.iter()
+                    .map(|s| s.iter().map(|l| (*l).to_owned()).collect())
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            required_literals("[0-9]+件[，,]?其中[^。]*"),
+            own(&[&["其中"], &["件"]])
+        );
+        assert_eq!(
+            required_literals("[0-9]+(?:决定|分别为)[0-9]+"),
+            own(&[&["决定", "分别为"]])
+        );
+        assert_eq!(required_literals("[0-9]+(?:其中)?[0-9]+"), None);
+        assert_eq!(required_literals("a|[0-9]"), None);
+    }
 }

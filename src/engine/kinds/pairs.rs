@@ -35,6 +35,8 @@ pub struct Pairs {
     apostrophes: Vec<char>,
     /// Literal runs that are decoration, not punctuation (`》》点击进入`).
     ignore: Vec<String>,
+    /// ASCII characters among the marks (`(`, `)`, `[`, `]`).
+    ascii_marks: Vec<u8>,
     /// A paragraph ending without closing punctuation continues into the next one
     /// (text broken by page breaks or page numbers when extracted from PDF).
     pub continue_unterminated: bool,
@@ -168,7 +170,14 @@ impl Pairs {
             .map(|i| i.get_ref().clone())
             .filter(|i| !i.is_empty())
             .collect();
+        let ascii_marks = marks
+            .iter()
+            .flat_map(|m| [m.open, m.close])
+            .filter(char::is_ascii)
+            .map(|c| c as u8)
+            .collect();
         ok.then_some(Pairs {
+            ascii_marks,
             marks,
             flat,
             check,
@@ -189,6 +198,13 @@ impl Pairs {
             .var("expected", expected.to_string())
             .var("open", mark.open.to_string())
             .var("close", mark.close.to_string())
+    }
+
+    fn may_be_mark(&self, c: char) -> bool {
+        if c.is_ascii() {
+            return self.ascii_marks.contains(&(c as u8));
+        }
+        (c as u32) < 0x4E00 || (c as u32) > 0x9FFF
     }
 
     fn is_apostrophe(&self, text: &str, at: usize, c: char) -> bool {
@@ -251,6 +267,11 @@ impl Pairs {
                 .find(|run| body[i..].starts_with(run.as_str()))
             {
                 skip_until = i + run.len();
+                continue;
+            }
+            // Nearly every character of report text is an ideograph, a letter or a digit: skip
+            // those before looking for a mark.
+            if !self.may_be_mark(c) {
                 continue;
             }
             let at = unit.start + i;

@@ -101,6 +101,7 @@ impl Pattern {
                 }
             }
             let mut hit = Hit::at(text, span);
+            hit.extent = Some(unit.start + whole.start()..unit.start + whole.end());
             for name in self.regex.capture_names().flatten() {
                 let value = caps.name(name).map_or("", |m| m.as_str());
                 hit = hit.var(name, value);

@@ -68,7 +68,7 @@ impl Ratio {
     /// Placeholders: the captures plus computed values.
     pub fn vars(&self) -> Vec<String> {
         let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names());
+        v.extend(self.operands.names().iter().cloned());
         v
     }
 
@@ -102,12 +102,10 @@ impl Ratio {
             let Some((actual, nearest)) = found else {
                 continue;
             };
-            let Some(span) = self.operands.report_span(&caps) else {
+            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
-            let span = unit.start + span.start..unit.start + span.end;
-            let mut hit = Hit::at(text, span);
-            hit.vars.extend(captured_vars(&caps, &names));
+            hit.vars.extend(captured_vars(&caps, names));
             out.push(hit.var("actual", actual).var("nearest", nearest));
         }
     }

@@ -108,7 +108,7 @@ impl Sum {
     /// Placeholders: the captures plus computed values.
     pub fn vars(&self) -> Vec<String> {
         let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names());
+        v.extend(self.operands.names().iter().cloned());
         v
     }
 
@@ -179,13 +179,11 @@ impl Sum {
             if !fire {
                 continue;
             }
-            let Some(span) = self.operands.report_span(&caps) else {
+            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
-            let span = unit.start + span.start..unit.start + span.end;
             let written: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
-            let mut hit = Hit::at(text, span);
-            hit.vars.extend(captured_vars(&caps, &names));
+            hit.vars.extend(captured_vars(&caps, names));
             let hit = hit
                 .var("sum", display_sum(stated_sum, &total))
                 .var("parts", written.join(" + "))
