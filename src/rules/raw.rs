@@ -144,6 +144,7 @@ pub struct RawGrowth {
     pub report: Option<Spanned<String>>,
     pub increase: Vec<Spanned<String>>,
     pub decrease: Vec<Spanned<String>>,
+    pub check: Option<Spanned<String>>,
 }
 
 /// `[rule.count]`: a stated count against the items listed.

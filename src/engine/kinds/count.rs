@@ -14,7 +14,7 @@ use crate::rules::raw::RawCount;
 use crate::rules::Issues;
 
 /// Placeholders a `count` rule provides besides its captures.
-pub const VARS: &[&str] = &["match", "listed"];
+pub const VARS: &[&str] = &["match", "listed", "stated"];
 
 /// Default item separators when no `item` regex is given.
 const SEPARATORS: &str = r"[、，,；;]|以及";
@@ -41,6 +41,10 @@ pub struct Count {
     separators: Regex,
     markers: Regex,
     quoted: Regex,
+    /// Joins subjects before `分别`.
+    subjects: Regex,
+    /// One figure (digits with decimals or groups).
+    figures: Regex,
 }
 
 /// English number words, so the English pack can state counts in words.
@@ -68,7 +72,7 @@ impl Count {
             &raw.also,
             &raw.unless,
             raw.report.as_ref(),
-            &["count", "items"],
+            &["items"],
             "count",
             issues,
         );
@@ -92,7 +96,13 @@ impl Count {
         let separators = Regex::new(SEPARATORS).ok()?;
         let markers = Regex::new(MARKERS).ok()?;
         let quoted = Regex::new(r"“[^“”]{1,20}”").ok()?;
+        // Only 、 and 以及 separate subjects: 和/与/及 also join words inside one subject
+        // (`租赁和商务服务业`).
+        let subjects = Regex::new(r"[、，,]|以及").ok()?;
+        let figures = Regex::new(r"[0-9０-９]+(?:[.．,，][0-9０-９]+)*").ok()?;
         Some(Count {
+            figures,
+            subjects,
             operands: operands?,
             item,
             counting,
@@ -201,7 +211,34 @@ impl Count {
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
         let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
-            let (Some(count), Some(items)) = (caps.name("count"), caps.name("items")) else {
+            let Some(items) = caps.name("items") else {
+                continue;
+            };
+            if let Some(subjects) = caps.name("subjects") {
+                // `A和B分别增长X%、Y%`: as many values as subjects.
+                let stated = self
+                    .subjects
+                    .split(subjects.as_str())
+                    .filter(|s| !s.trim().is_empty())
+                    .count();
+                let listed = self.figures.find_iter(items.as_str()).count();
+                // One value after 分别 applies to each subject (`化学需氧量、氨氮排放量分别下降2%`).
+                // Counting subjects at 、 only gives a lower bound (和 may join two more), so only
+                // fewer values than that bound is certain.
+                if stated < 2 || listed < 2 || listed >= stated {
+                    continue;
+                }
+                let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
+                    continue;
+                };
+                hit.vars.extend(captured_vars(&caps, names));
+                out.push(
+                    hit.var("listed", listed.to_string())
+                        .var("stated", stated.to_string()),
+                );
+                continue;
+            }
+            let Some(count) = caps.name("count") else {
                 continue;
             };
             let stated = match parse_number(count.as_str()) {

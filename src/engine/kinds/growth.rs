@@ -13,10 +13,22 @@ use crate::rules::Issues;
 /// Placeholders a `growth` rule provides besides its captures.
 pub const VARS: &[&str] = &["match", "actual", "direction"];
 
+/// What a growth rule checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// The stated change against the two values (and, with `start`/`end` years, the average
+    /// annual rate: ((B/A)^(1/n) − 1)·100).
+    Change,
+    /// A change between two rates stated in `%` that equals their difference: it should be
+    /// `个百分点` (`由95%提高到98%，提高3%`).
+    PointsAsPercent,
+}
+
 /// A compiled `[rule.growth]`.
 #[derive(Debug)]
 pub struct Growth {
     operands: Operands,
+    check: Check,
     increase: Vec<String>,
     decrease: Vec<String>,
 }
@@ -51,8 +63,22 @@ impl Growth {
                 .filter(|w| !w.is_empty())
                 .collect::<Vec<_>>()
         };
+        let check = match raw.check.as_ref().map(|c| c.get_ref().as_str()) {
+            None | Some("change") => Check::Change,
+            Some("points-as-percent") => Check::PointsAsPercent,
+            Some(other) => {
+                let span = raw.check.as_ref().map_or(0..0, |c| c.span());
+                issues.push(
+                    span,
+                    format!("unknown check `{other}`, expected `change` or `points-as-percent`"),
+                    None,
+                );
+                return None;
+            }
+        };
         Some(Growth {
             operands,
+            check,
             increase: words(&raw.increase),
             decrease: words(&raw.decrease),
         })
@@ -103,7 +129,26 @@ impl Growth {
             let Some(change) = exact_quantity(&caps, "change") else {
                 continue;
             };
-            let Some((actual, shown)) = actual_change(&from, &to, &change) else {
+            if self.check == Check::PointsAsPercent {
+                if let Some(hit) = self.points_hit(text, &unit, &caps, names, &from, &to, &change) {
+                    out.push(hit);
+                }
+                continue;
+            }
+            let years = match (caps.name("start"), caps.name("end")) {
+                (Some(s), Some(e)) => {
+                    match (s.as_str().parse::<i64>(), e.as_str().parse::<i64>()) {
+                        (Ok(s), Ok(e)) if e > s && e - s <= 50 => Some((e - s) as u32),
+                        _ => continue,
+                    }
+                }
+                _ => None,
+            };
+            let computed = match years {
+                Some(n) => average_change(&from, &to, &change, n),
+                None => actual_change(&from, &to, &change),
+            };
+            let Some((actual, shown)) = computed else {
                 continue;
             };
             let Some(stated) = stated_interval(&change, sign) else {
@@ -169,6 +214,93 @@ impl Growth {
                 .var("direction", actual.first().cloned().unwrap_or_default()),
         )
     }
+}
+
+impl Growth {
+    /// `由95%提高到98%，提高3%`: the stated % equals the difference of the two rates.
+    #[allow(clippy::too_many_arguments)]
+    fn points_hit(
+        &self,
+        text: &str,
+        unit: &Range<usize>,
+        caps: &regex::Captures<'_>,
+        names: &[String],
+        from: &Quantity,
+        to: &Quantity,
+        change: &Quantity,
+    ) -> Option<Hit> {
+        if from.unit != Unit::Percent || to.unit != Unit::Percent || change.unit != Unit::Percent {
+            return None;
+        }
+        // The difference of the rates as written: the writer subtracted the two figures.
+        let points = to.value.checked_sub(from.value)?.checked_abs()?;
+        if !change.rounding_interval().contains(&points) {
+            return None;
+        }
+        let mut hit = self.operands.hit(text, unit.start, caps)?;
+        hit.vars.extend(captured_vars(caps, names));
+        Some(
+            hit.var("actual", format!("{points}个百分点"))
+                .var("direction", ""),
+        )
+    }
+}
+
+/// Average annual change over `n` years: the stated rate g must satisfy (1 + g)^n = B/A within
+/// the rounding of every figure. Powers are computed with outward rounding, never floats.
+fn average_change(
+    from: &Quantity,
+    to: &Quantity,
+    change: &Quantity,
+    n: u32,
+) -> Option<(Interval, Dec)> {
+    if change.unit != Unit::Percent || from.unit != to.unit {
+        return None;
+    }
+    let (a, b) = (from.interval(), to.interval());
+    if a.lo <= Dec::ZERO || b.lo <= Dec::ZERO {
+        return None;
+    }
+    let g = change.rounding_interval();
+    let base = |x: Dec, mode: Rounding| {
+        x.mul_pow10(-2)?
+            .checked_add(Dec::ONE)?
+            .round(PRECISION, mode)
+    };
+    let power = |x: Dec, mode: Rounding| -> Option<Dec> {
+        let mut acc = Dec::ONE;
+        for _ in 0..n {
+            acc = acc.checked_mul(x)?.round(PRECISION, mode)?;
+        }
+        Some(acc)
+    };
+    // The growth factors the stated rate allows, and those the values allow.
+    let stated_lo = power(base(g.lo, Rounding::Floor)?, Rounding::Floor)?;
+    let stated_hi = power(base(g.hi, Rounding::Ceiling)?, Rounding::Ceiling)?;
+    let actual_lo = b.lo.div(a.hi, PRECISION, Rounding::Floor)?;
+    let actual_hi = b.hi.div(a.lo, PRECISION, Rounding::Ceiling)?;
+    if actual_hi < stated_lo || actual_lo > stated_hi {
+        // Report the rate the values give, found by bisection on exact decimals.
+        let target = to
+            .value
+            .div(from.value, PRECISION, Rounding::HalfAwayFromZero)?;
+        let (mut lo, mut hi) = (Dec::from_int(-100), Dec::from_int(1000));
+        for _ in 0..60 {
+            let mid = lo
+                .checked_add(hi)?
+                .div(Dec::from_int(2), PRECISION, Rounding::Floor)?;
+            if power(base(mid, Rounding::Floor)?, Rounding::Floor)? < target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let shown = lo.round(change.decimals + 2, Rounding::HalfAwayFromZero)?;
+        // An empty interval far from the stated one: the caller reports the mismatch.
+        let far = Dec::from_int(1_000_000);
+        return Some((Interval::new(far, far), shown));
+    }
+    None
 }
 
 /// The signed stated change as an interval: its rounding interval (growth rates are rounded,

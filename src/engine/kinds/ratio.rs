@@ -52,7 +52,7 @@ impl Ratio {
             &raw.also,
             &raw.unless,
             raw.report.as_ref(),
-            &["whole", "rate"],
+            &["whole"],
             "rate",
             issues,
         )?
@@ -76,6 +76,12 @@ impl Ratio {
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
         let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
+            if caps.name("mean").is_some() {
+                if let Some(hit) = self.mean_hit(text, &unit, &caps, names) {
+                    out.push(hit);
+                }
+                continue;
+            }
             let (Some(whole), Some(rate)) = (
                 exact_quantity(&caps, "whole"),
                 exact_quantity(&caps, "rate"),
@@ -108,6 +114,47 @@ impl Ratio {
             hit.vars.extend(captured_vars(&caps, names));
             out.push(hit.var("actual", actual).var("nearest", nearest));
         }
+    }
+}
+
+impl Ratio {
+    /// GRIM for means of integer data: a mean with d decimals over n items must be s/n for some
+    /// integer s (`5人…平均年龄37.37岁` is impossible).
+    fn mean_hit(
+        &self,
+        text: &str,
+        unit: &Range<usize>,
+        caps: &regex::Captures<'_>,
+        names: &[String],
+    ) -> Option<Hit> {
+        let whole = exact_quantity(caps, "whole")?;
+        let mean = exact_quantity(caps, "mean")?;
+        if !whole.interval().is_point() || !whole.value.is_integer() || whole.value <= Dec::ZERO {
+            return None;
+        }
+        let n = whole.value;
+        // Below 10^d not every mean is reachable; above it the test can never fail.
+        if n >= Dec::ONE.mul_pow10(i32::try_from(mean.decimals).ok()?)? {
+            return None;
+        }
+        let m = mean.rounding_interval();
+        let s_min = n.checked_mul(m.lo)?.round(0, Rounding::Ceiling)?;
+        let s_max = n.checked_mul(m.hi)?.round(0, Rounding::Floor)?;
+        if s_min <= s_max {
+            return None;
+        }
+        let show = |s: Dec| {
+            s.div(n, mean.decimals, Rounding::HalfAwayFromZero)
+                .map(|r| format!("{s}/{n} = {r}"))
+        };
+        let nearest = [s_max, s_min]
+            .into_iter()
+            .filter_map(show)
+            .collect::<Vec<_>>()
+            .join("，");
+        let mut hit = self.operands.hit(text, unit.start, caps)?;
+        hit.vars.extend(captured_vars(caps, names));
+        Some(hit.var("actual", "").var("nearest", nearest))
     }
 }
 
