@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, ColorChoice, FailOn, RuleArgs};
 use crate::engine::{self, Finding};
+use crate::fix::FixMode;
 use crate::report::human::{render_rule_issues, HumanReporter};
 use crate::report::{Format, JsonReporter, Reporter, Summary};
 use crate::rules::{self, RuleSet, Severity};
@@ -31,12 +32,13 @@ fn load(args: &RuleArgs) -> Result<RuleSet, u8> {
 
 /// What happened to one input.
 enum Outcome {
-    Checked(Document, Vec<Finding>),
+    /// The document, its findings, and the bytes read (kept only when fixing).
+    Checked(Document, Vec<Finding>, Option<Vec<u8>>),
     Skipped,
     Failed(String, String),
 }
 
-fn process(input: &Input, stdin: Option<&[u8]>, rules: &RuleSet) -> Outcome {
+fn process(input: &Input, stdin: Option<&[u8]>, rules: &RuleSet, keep_bytes: bool) -> Outcome {
     let path = input.display();
     let bytes = match input {
         Input::Stdin(_) => Ok(stdin.unwrap_or_default().to_vec()),
@@ -46,10 +48,20 @@ fn process(input: &Input, stdin: Option<&[u8]>, rules: &RuleSet) -> Outcome {
         Ok(b) => b,
         Err(err) => return Outcome::Failed(path, format!("cannot read: {err}")),
     };
-    match source::load_bytes(&path, &bytes) {
+    let loaded = source::load_bytes(&path, &bytes);
+    match loaded {
         Ok(Loaded::Text(doc)) => {
-            let findings = engine::check(&doc, rules);
-            Outcome::Checked(doc, findings)
+            // A bug in a check must cost one document, not the run.
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                engine::check(&doc, rules)
+            })) {
+                Ok(findings) => Outcome::Checked(doc, findings, keep_bytes.then_some(bytes)),
+                Err(_) => Outcome::Failed(
+                    path,
+                    "internal error while checking this file (please report it with the file)"
+                        .to_owned(),
+                ),
+            }
         }
         Ok(Loaded::Binary) => Outcome::Skipped,
         Err(err) => Outcome::Failed(path, err.to_string()),
@@ -93,11 +105,24 @@ pub fn check(args: &CheckArgs) -> u8 {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
+    let mode = if args.unsafe_fixes {
+        FixMode::Unsafe
+    } else {
+        FixMode::Safe
+    };
+    let fixing = if args.diff {
+        Fixing::Diff(mode)
+    } else if args.fix {
+        Fixing::Write(mode)
+    } else {
+        Fixing::Off
+    };
     let stdout = io::stdout().lock();
     let out = io::BufWriter::new(stdout);
     let result = match args.format {
         Format::Human => {
-            let mut reporter = HumanReporter::new(out, &rules, color);
+            let mut reporter =
+                HumanReporter::new(out, &rules, color).diff_only(matches!(fixing, Fixing::Diff(_)));
             run_check(
                 &found,
                 stdin.as_deref(),
@@ -105,6 +130,7 @@ pub fn check(args: &CheckArgs) -> u8 {
                 &pool,
                 &mut reporter,
                 started,
+                fixing,
             )
         }
         Format::Json => match JsonReporter::new(out, &rules) {
@@ -115,6 +141,7 @@ pub fn check(args: &CheckArgs) -> u8 {
                 &pool,
                 &mut reporter,
                 started,
+                fixing,
             ),
             Err(err) => Err(err),
         },
@@ -127,8 +154,29 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    if summary.fixed > 0 && fixing != Fixing::Off {
+        let verb = if let Fixing::Diff(_) = fixing {
+            "Would fix"
+        } else {
+            "Fixed"
+        };
+        eprintln!(
+            "{verb} {} finding{} in {} file{}.",
+            summary.fixed,
+            if summary.fixed == 1 { "" } else { "s" },
+            summary.fixed_files,
+            if summary.fixed_files == 1 { "" } else { "s" }
+        );
+    }
     if summary.errors > 0 {
         return EXIT_ERROR;
+    }
+    if let Fixing::Diff(_) = fixing {
+        return if summary.fixed > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        };
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -147,6 +195,70 @@ pub fn check(args: &CheckArgs) -> u8 {
     }
 }
 
+/// What a run does with fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fixing {
+    Off,
+    Write(FixMode),
+    Diff(FixMode),
+}
+
+/// Applies the run's fixes to one document. Returns the findings left to report, or `None` when
+/// the document is shown as a diff instead.
+fn apply_fixes(
+    input: &Input,
+    doc: &Document,
+    findings: Vec<Finding>,
+    bytes: Option<&[u8]>,
+    fixing: Fixing,
+    summary: &mut Summary,
+    reporter: &mut dyn Reporter,
+) -> io::Result<Option<Vec<Finding>>> {
+    let mode = match fixing {
+        Fixing::Off => return Ok(Some(findings)),
+        Fixing::Write(mode) | Fixing::Diff(mode) => mode,
+    };
+    let (fixed_text, fixed) = crate::fix::apply(&doc.text, &findings, mode);
+    if let Fixing::Diff(_) = fixing {
+        if !fixed.is_empty() {
+            summary.fixed += fixed.len();
+            summary.fixed_files += 1;
+            reporter.diff(&crate::fix::unified_diff(&doc.path, &doc.text, &fixed_text))?;
+        }
+        return Ok(None);
+    }
+    // Standard input is echoed fixed (or unchanged) to stdout, as formatters do.
+    if fixed.is_empty() && !matches!(input, Input::Stdin(_)) {
+        return Ok(Some(findings));
+    }
+    let written = match input {
+        Input::Stdin(_) => reporter.fixed_stdin(&fixed_text).map_err(|e| e.to_string()),
+        Input::File(path) => {
+            crate::fix::write_atomically(path, bytes.unwrap_or_default(), &fixed_text)
+                .map_err(|e| e.to_string())
+        }
+    };
+    match written {
+        Ok(()) => {
+            summary.fixed += fixed.len();
+            summary.fixed_files += 1;
+            Ok(Some(
+                findings
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !fixed.contains(i))
+                    .map(|(_, f)| f)
+                    .collect(),
+            ))
+        }
+        Err(message) => {
+            summary.errors += 1;
+            reporter.error(&doc.path, &message)?;
+            Ok(Some(findings))
+        }
+    }
+}
+
 fn run_check(
     found: &walk::Discovered,
     stdin: Option<&[u8]>,
@@ -154,23 +266,37 @@ fn run_check(
     pool: &rayon::ThreadPool,
     reporter: &mut dyn Reporter,
     started: Instant,
+    fixing: Fixing,
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
     for (path, message) in &found.errors {
         summary.errors += 1;
         reporter.error(path, message)?;
     }
+    let keep = fixing != Fixing::Off;
     for chunk in found.inputs.chunks(CHUNK) {
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|input| process(input, stdin, rules))
+                .map(|input| process(input, stdin, rules, keep))
                 .collect()
         });
-        for outcome in outcomes {
+        for (input, outcome) in chunk.iter().zip(outcomes) {
             match outcome {
-                Outcome::Checked(doc, findings) => {
+                Outcome::Checked(doc, findings, bytes) => {
                     summary.files += 1;
+                    let Some(findings) = apply_fixes(
+                        input,
+                        &doc,
+                        findings,
+                        bytes.as_deref(),
+                        fixing,
+                        &mut summary,
+                        reporter,
+                    )?
+                    else {
+                        continue;
+                    };
                     summary.add(&findings, rules);
                     reporter.document(&doc, &findings)?;
                 }

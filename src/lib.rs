@@ -15,6 +15,7 @@
 pub mod cli;
 mod commands;
 pub mod engine;
+pub mod fix;
 pub mod harness;
 pub mod number;
 pub mod report;

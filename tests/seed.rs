@@ -39,9 +39,14 @@ fn seed_labelled_defects_and_traps() {
         ("field/empty-required", 4, 1, "生成日期:"),
         ("field/empty-recommended", 5, 1, "时效:"),
         ("style/range-hyphen", 13, 87, "2015-2020年"),
+        ("date/lost-separators", 23, 193, "20179月"),
         ("style/jiezhi", 23, 214, "截止目前"),
+        ("date/lost-separators", 23, 409, "2020429日"),
+        ("punct/missing-break-after-value", 31, 274, "100%"),
+        ("punct/missing-break-after-value", 35, 340, "100%"),
         ("repeat/doubled-char", 35, 385, "对对"),
         ("number/glued-values", 35, 956, "79.07%79.03%"),
+        ("punct/unterminated-paragraph", 35, 967, "%"),
         ("ratio/impossible-rate", 39, 57, "12.93%"),
         ("punct/unbalanced-pair", 43, 223, "”"),
         ("punct/unbalanced-pair", 43, 238, "”"),
@@ -51,6 +56,7 @@ fn seed_labelled_defects_and_traps() {
         ("number/glued-values", 53, 60, "10%9%"),
         ("style/range-hyphen", 61, 69, "2020-2025年"),
         ("style/range-hyphen", 61, 91, "2020-2025年"),
+        ("date/lost-separators", 65, 1, "202117"),
     ];
     let expected: Vec<(String, usize, usize, String)> = expected
         .iter()

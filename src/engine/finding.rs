@@ -39,6 +39,8 @@ pub struct Hit {
     pub vars: Vec<(String, String)>,
     /// A replacement for `span`, when the kind can propose one.
     pub fix: Option<String>,
+    /// True when the replacement is certain (applied by `--fix` without `--unsafe-fixes`).
+    pub safe_fix: bool,
     /// The whole text the kind matched (a regex match), when larger than `span`.
     pub extent: Option<Range<usize>>,
 }
@@ -51,6 +53,7 @@ impl Hit {
             span,
             vars: vec![("match".to_owned(), matched)],
             fix: None,
+            safe_fix: false,
             extent: None,
         }
     }

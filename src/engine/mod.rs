@@ -71,10 +71,16 @@ fn finding(index: usize, rule: &Rule, hit: Hit) -> Finding {
     let lookup = |name: &str| hit.get(name);
     let message = rule.message.render(lookup);
     let help = rule.help.as_ref().map(|h| h.render(lookup));
+    // A fix replaces what the kind matched (a pattern's whole match), which may be wider than
+    // the part it reports.
     let fix = hit.fix.as_ref().map(|replacement| Fix {
-        span: hit.span.clone(),
+        span: hit.covered(),
         replacement: replacement.clone(),
-        applicability: Applicability::Unsafe,
+        applicability: if hit.safe_fix {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
     });
     Finding {
         rule: index,

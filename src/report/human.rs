@@ -146,6 +146,10 @@ pub struct HumanReporter<'a, W: Write> {
     out: W,
     rules: &'a RuleSet,
     handler: GraphicalReportHandler,
+    /// Diffs were printed: no summary line after them.
+    diff_mode: bool,
+    /// Fixed text went to stdout: nothing else may.
+    quiet: bool,
 }
 
 impl<'a, W: Write> HumanReporter<'a, W> {
@@ -155,7 +159,15 @@ impl<'a, W: Write> HumanReporter<'a, W> {
             out,
             rules,
             handler: handler(color),
+            diff_mode: false,
+            quiet: false,
         }
+    }
+
+    /// Prints diffs only (`--diff`): no summary line.
+    pub fn diff_only(mut self, on: bool) -> Self {
+        self.diff_mode = on;
+        self
     }
 }
 
@@ -168,7 +180,22 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 impl<W: Write> Reporter for HumanReporter<'_, W> {
+    fn diff(&mut self, diff: &str) -> io::Result<()> {
+        self.out.write_all(diff.as_bytes())?;
+        self.diff_mode = true;
+        Ok(())
+    }
+
+    fn fixed_stdin(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.quiet = true;
+        Ok(())
+    }
+
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
         for finding in findings {
             let text = render_finding(&self.handler, doc, finding, self.rules);
             self.out.write_all(text.as_bytes())?;
@@ -182,6 +209,9 @@ impl<W: Write> Reporter for HumanReporter<'_, W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if self.quiet || self.diff_mode {
+            return self.out.flush();
+        }
         writeln!(
             self.out,
             "Checked {}: {}, {}, {} info{} in {} ms",

@@ -16,6 +16,10 @@ use crate::source::Document;
 pub struct Summary {
     pub files: usize,
     pub errors: usize,
+    /// Findings fixed (or, with `--diff`, that would be).
+    pub fixed: usize,
+    /// Files changed by fixes.
+    pub fixed_files: usize,
     pub by_severity: [usize; 3],
     pub elapsed: Duration,
 }
@@ -56,6 +60,10 @@ pub trait Reporter {
     fn error(&mut self, path: &str, message: &str) -> io::Result<()>;
     /// Called once at the end.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+    /// Called with the unified diff of a document's fixes (`--diff`).
+    fn diff(&mut self, diff: &str) -> io::Result<()>;
+    /// Called with the fixed text of standard input (`--fix` on `-`).
+    fn fixed_stdin(&mut self, text: &str) -> io::Result<()>;
 }
 
 /// Streams the JSON contract.
@@ -84,6 +92,15 @@ impl<'a, W: Write> JsonReporter<'a, W> {
 }
 
 impl<W: Write> Reporter for JsonReporter<'_, W> {
+    fn diff(&mut self, _diff: &str) -> io::Result<()> {
+        // A diff is text for people: JSON consumers read the `fix` objects instead.
+        Ok(())
+    }
+
+    fn fixed_stdin(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
         for finding in findings {
             if !self.first {

@@ -3,6 +3,7 @@
 /// `(name, TOML text)` of every built-in pack, in a fixed order.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("rules/count.toml", include_str!("../../rules/count.toml")),
+    ("rules/dates.toml", include_str!("../../rules/dates.toml")),
     ("rules/en.toml", include_str!("../../rules/en.toml")),
     ("rules/fields.toml", include_str!("../../rules/fields.toml")),
     ("rules/growth.toml", include_str!("../../rules/growth.toml")),
@@ -13,6 +14,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("rules/punct.toml", include_str!("../../rules/punct.toml")),
     ("rules/ratio.toml", include_str!("../../rules/ratio.toml")),
     ("rules/repeat.toml", include_str!("../../rules/repeat.toml")),
+    (
+        "rules/sequence.toml",
+        include_str!("../../rules/sequence.toml"),
+    ),
     ("rules/style.toml", include_str!("../../rules/style.toml")),
     ("rules/sums.toml", include_str!("../../rules/sums.toml")),
 ];

@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::raw::RawRule;
 use super::{Case, Examples, Issues, Rule, RuleIssue, Severity, Template};
 use crate::engine::kinds::{
-    count, field, growth, pairs, pattern, ratio, repeat, sum, Kind, KIND_NAMES,
+    count, date, field, growth, pairs, pattern, ratio, repeat, sequence, sum, Kind, KIND_NAMES,
 };
 use crate::source::Scope;
 
@@ -221,7 +221,7 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
     let default_scope = match kind {
         Kind::Pairs(_) => Scope::Paragraph,
         Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) => Scope::Statement,
-        Kind::Field(_) => Scope::Document,
+        Kind::Field(_) | Kind::Sequence(_) => Scope::Document,
         _ => Scope::Line,
     };
     Some(Rule {
@@ -289,7 +289,9 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
         );
         return None;
     }
-    let tables: [(&str, Option<std::ops::Range<usize>>); 8] = [
+    let tables: [(&str, Option<std::ops::Range<usize>>); 10] = [
+        ("date", raw.date.as_ref().map(Spanned::span)),
+        ("sequence", raw.sequence.as_ref().map(Spanned::span)),
         ("pattern", raw.pattern.as_ref().map(Spanned::span)),
         ("pairs", raw.pairs.as_ref().map(Spanned::span)),
         ("repeat", raw.repeat.as_ref().map(Spanned::span)),
@@ -344,6 +346,14 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
             .count
             .as_ref()
             .map(|p| count::Count::compile(p.get_ref(), issues).map(Kind::Count)),
+        "date" => raw
+            .date
+            .as_ref()
+            .map(|p| date::Date::compile(p.get_ref(), issues).map(Kind::Date)),
+        "sequence" => raw
+            .sequence
+            .as_ref()
+            .map(|p| sequence::Sequence::compile(p.get_ref(), issues).map(Kind::Sequence)),
         _ => None,
     };
     match kind {

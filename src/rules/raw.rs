@@ -25,6 +25,8 @@ pub struct RawRule {
     pub sum: Option<Spanned<RawSum>>,
     pub growth: Option<Spanned<RawGrowth>>,
     pub count: Option<Spanned<RawCount>>,
+    pub date: Option<Spanned<RawDate>>,
+    pub sequence: Option<Spanned<RawSequence>>,
     pub tests: Option<Spanned<RawTests>>,
 }
 
@@ -37,6 +39,7 @@ pub struct RawPattern {
     pub unless: Vec<Spanned<String>>,
     pub report: Option<Spanned<String>>,
     pub fix: Option<Spanned<String>>,
+    pub applicability: Option<Spanned<String>>,
 }
 
 /// `[rule.pairs]`: paired marks that must balance within the scope.
@@ -159,4 +162,40 @@ pub struct RawCount {
     pub report: Option<Spanned<String>>,
     pub item: Option<Spanned<String>>,
     pub counting: Option<Spanned<String>>,
+}
+
+/// `[rule.date]`: dates in their written forms, checked for what `check` names.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawDate {
+    pub check: Spanned<String>,
+    pub regex: Option<Spanned<String>>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub earlier: Option<Spanned<String>>,
+    pub later: Option<Spanned<String>>,
+    pub min_year: Option<Spanned<i64>>,
+}
+
+/// `[rule.sequence]`: numbering runs of headings or enumerations.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawSequence {
+    pub mode: Option<Spanned<String>>,
+    pub markers: Vec<RawMarker>,
+    #[serde(default)]
+    pub reset: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub skip: Vec<Spanned<String>>,
+}
+
+/// One numbering style of a `sequence` rule.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawMarker {
+    pub regex: Spanned<String>,
+    pub level: Option<Spanned<u32>>,
 }

@@ -1,6 +1,7 @@
 //! Rule kinds: each owns its compiled parameters (built from the raw TOML sub-table) and its check.
 
 pub mod count;
+pub mod date;
 pub mod field;
 pub mod growth;
 mod operands;
@@ -10,6 +11,7 @@ pub mod pairs;
 pub mod pattern;
 pub mod ratio;
 pub mod repeat;
+pub mod sequence;
 pub mod sum;
 
 use std::ops::Range;
@@ -28,11 +30,13 @@ pub enum Kind {
     Sum(sum::Sum),
     Growth(growth::Growth),
     Count(count::Count),
+    Date(date::Date),
+    Sequence(sequence::Sequence),
 }
 
 /// Every kind name a rule file may use, in the order `tally rules` documents them.
 pub const KIND_NAMES: &[&str] = &[
-    "pattern", "pairs", "repeat", "field", "ratio", "sum", "growth", "count",
+    "pattern", "pairs", "repeat", "field", "ratio", "sum", "growth", "count", "date", "sequence",
 ];
 
 impl Kind {
@@ -47,6 +51,8 @@ impl Kind {
             Kind::Sum(_) => "sum",
             Kind::Growth(_) => "growth",
             Kind::Count(_) => "count",
+            Kind::Date(_) => "date",
+            Kind::Sequence(_) => "sequence",
         }
     }
 
@@ -64,6 +70,8 @@ impl Kind {
             Kind::Sum(k) => k.check(&doc.text, unit, out),
             Kind::Growth(k) => k.check(&doc.text, unit, out),
             Kind::Count(k) => k.check(&doc.text, unit, out),
+            Kind::Date(k) => k.check(doc, unit, out),
+            Kind::Sequence(k) => k.check(doc, out),
         }
     }
 
@@ -82,7 +90,8 @@ impl Kind {
             Kind::Sum(k) => k.operands().regexes().iter().collect(),
             Kind::Growth(k) => k.operands().regexes().iter().collect(),
             Kind::Count(k) => k.operands().regexes().iter().collect(),
-            Kind::Pairs(_) | Kind::Repeat(_) | Kind::Field(_) => return None,
+            Kind::Date(k) => k.operands()?.regexes().iter().collect(),
+            Kind::Pairs(_) | Kind::Repeat(_) | Kind::Field(_) | Kind::Sequence(_) => return None,
         };
         Some(regexes)
     }
@@ -99,7 +108,8 @@ impl Kind {
     /// True when the kind ignores scopes and runs once per document.
     pub fn per_document(&self) -> bool {
         match self {
-            Kind::Field(_) => true,
+            Kind::Field(_) | Kind::Sequence(_) => true,
+            Kind::Date(k) => k.per_document(),
             Kind::Pairs(k) => k.continue_unterminated,
             _ => false,
         }
@@ -116,6 +126,8 @@ impl Kind {
             Kind::Sum(k) => k.vars(),
             Kind::Growth(k) => k.vars(),
             Kind::Count(k) => k.vars(),
+            Kind::Date(k) => k.vars(),
+            Kind::Sequence(_) => sequence::VARS.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct Pattern {
     unless: Vec<Regex>,
     report: Option<String>,
     fix: Option<Template>,
+    /// True when the fix is certain (`applicability = "safe"`).
+    safe: bool,
 }
 
 impl Pattern {
@@ -54,8 +56,22 @@ impl Pattern {
             }
             Some(template)
         });
+        let safe = match raw.applicability.as_ref().map(|a| a.get_ref().as_str()) {
+            None | Some("unsafe") => false,
+            Some("safe") => true,
+            Some(other) => {
+                let span = raw.applicability.as_ref().map_or(0..0, |a| a.span());
+                issues.push(
+                    span,
+                    format!("unknown applicability `{other}`, expected `safe` or `unsafe`"),
+                    None,
+                );
+                return None;
+            }
+        };
         let unless = unless.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Pattern {
+            safe,
             regex,
             unless,
             report: raw.report.as_ref().map(|r| r.get_ref().clone()),
@@ -115,9 +131,8 @@ impl Pattern {
                         caps.name(name).map(|m| m.as_str())
                     }
                 });
-                // A fix replaces the whole match, so the hit is widened to it.
-                hit.span = unit.start + whole.start()..unit.start + whole.end();
                 hit.fix = Some(replacement);
+                hit.safe_fix = self.safe;
             }
             out.push(hit);
         }
