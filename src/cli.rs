@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check documents (files, folders, or `-` for stdin).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, kind, severity and summary.
     Rules(RuleArgs),
     /// Print a rule's description, message and examples.
@@ -31,6 +31,11 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Print the resolved configuration and the file it came from.
+    Config {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
     /// Run the embedded examples of every rule (built-in and given rule files).
     Test {
         /// Extra rule files or folders to test (in addition to the built-in packs).
@@ -39,6 +44,17 @@ pub enum Command {
         #[arg(long)]
         no_default_rules: bool,
     },
+}
+
+/// Where the configuration comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the nearest tally.toml / .tally.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 }
 
 /// Where rules come from.
@@ -82,9 +98,29 @@ pub struct CheckArgs {
     /// Skip rules whose id starts with PREFIX (repeatable), e.g. `repeat/`.
     #[arg(long, value_name = "PREFIX")]
     pub ignore: Vec<String>,
-    /// Exit with 1 when a finding of this severity or above is reported.
-    #[arg(long, value_enum, default_value = "warning")]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding of this severity or above is reported (default: warning).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (and report them as usual).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report `<!-- tally-ignore -->` comments that suppress nothing.
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+    /// Read the paths to check from FILE, one per line (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Check only shard I of N (1-based): a stable 1/N of the inputs, by a hash of the path.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// After the findings, print counts per category and rule and the files with most findings.
+    #[arg(long)]
+    pub summary: bool,
     /// Worker threads (0: one per core).
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,

@@ -12,6 +12,8 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 #![warn(clippy::dbg_macro)]
 
+pub mod baseline;
+mod check;
 pub mod cli;
 mod commands;
 pub mod engine;
@@ -20,7 +22,9 @@ pub mod harness;
 pub mod number;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod walk;
 
 use std::ffi::OsString;
@@ -60,6 +64,7 @@ where
             paths,
             no_default_rules,
         } => commands::test(&paths, no_default_rules),
+        cli::Command::Config { config } => commands::show_config(&config),
     };
     ExitCode::from(code)
 }

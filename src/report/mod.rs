@@ -1,7 +1,11 @@
 //! Renderers: findings are streamed document by document to one writer, in input order.
 
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod sarif;
 pub mod source_code;
 
 use std::io::{self, Write};
@@ -50,6 +54,14 @@ pub enum Format {
     Human,
     /// One JSON document (see the README for the contract).
     Json,
+    /// One JSON object per finding per line, streamed.
+    Jsonl,
+    /// `path:line:col: severity rule message`.
+    Concise,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// A streaming renderer.

@@ -172,6 +172,11 @@ impl RuleSet {
         out
     }
 
+    /// The rules, to be changed and built into a new set.
+    pub fn into_rules(self) -> Vec<Rule> {
+        self.rules
+    }
+
     /// Looks a rule up by exact id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)

@@ -20,11 +20,25 @@ const DEFAULT_LINES: usize = 20;
 pub struct Field {
     /// Labels this rule checks.
     labels: Vec<String>,
+    /// Every label that delimits a value (checked and known).
+    all: Vec<String>,
     /// Finds any known label followed by `:`/`：` (capture `label`).
     finder: Regex,
     value: Option<Regex>,
     report_empty: bool,
     lines: usize,
+}
+
+/// A regex finding any of `labels` followed by a colon; sorts and de-duplicates `labels`.
+fn label_finder(labels: &mut Vec<String>) -> Result<Regex, regex::Error> {
+    // Longest first so that `发布日期` wins over a shorter label that is its suffix.
+    labels.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    labels.dedup();
+    let alternation: Vec<String> = labels.iter().map(|l| regex::escape(l)).collect();
+    Regex::new(&format!(
+        r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})[ \t\u{{a0}}\u{{3000}}]*[:：]",
+        alternation.join("|")
+    ))
 }
 
 /// Whitespace that may pad a value, including NBSP and the ideographic space.
@@ -56,15 +70,7 @@ impl Field {
             );
             return None;
         }
-        // Longest first so that `发布日期` wins over a shorter label that is its suffix.
-        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        all.dedup();
-        let alternation: Vec<String> = all.iter().map(|l| regex::escape(l)).collect();
-        let finder = format!(
-            r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})[ \t\u{{a0}}\u{{3000}}]*[:：]",
-            alternation.join("|")
-        );
-        let finder = match Regex::new(&finder) {
+        let finder = match label_finder(&mut all) {
             Ok(re) => re,
             Err(err) => {
                 issues.push(0..0, format!("cannot build the label finder: {err}"), None);
@@ -92,6 +98,7 @@ impl Field {
             }
         };
         Some(Field {
+            all,
             labels: raw
                 .labels
                 .iter()
@@ -101,6 +108,21 @@ impl Field {
             value,
             report_empty,
             lines: raw.lines.as_ref().map_or(DEFAULT_LINES, |l| *l.get_ref()),
+        })
+    }
+
+    /// The same rule checking other labels (from the configuration's `[fields]`).
+    pub fn with_labels(&self, labels: &[String]) -> Option<Field> {
+        let mut all = self.all.clone();
+        all.extend(labels.iter().cloned());
+        let finder = label_finder(&mut all).ok()?;
+        Some(Field {
+            labels: labels.to_vec(),
+            all,
+            finder,
+            value: self.value.clone(),
+            report_empty: self.report_empty,
+            lines: self.lines,
         })
     }
 

@@ -1,0 +1,145 @@
+//! Inline suppressions in Markdown and HTML documents:
+//! `<!-- tally-ignore: RULE, RULE -->` silences the next non-blank line;
+//! `<!-- tally-disable: RULE -->` … `<!-- tally-enable -->` silences a region.
+//! Without rules, every rule is silenced. Rules are id prefixes (`repeat/`).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::rules::id_matches;
+use crate::source::Document;
+
+/// One suppression comment and what it covers.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// The comment itself.
+    pub comment: Range<usize>,
+    /// Rule prefixes; empty means every rule.
+    pub rules: Vec<String>,
+    /// Byte range of the text it silences.
+    pub covers: Range<usize>,
+}
+
+/// True for the document types whose comments tally reads.
+pub fn supports(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".md", ".markdown", ".html", ".htm", ".shtml"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+fn comments() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"<!--\s*tally-(?<verb>ignore|disable|enable)(?:\s*:\s*(?<rules>[^>]*?))?\s*-->")
+            .ok()
+    })
+    .as_ref()
+}
+
+fn rule_list(text: Option<regex::Match<'_>>) -> Vec<String> {
+    text.map(|m| {
+        m.as_str()
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Every suppression of a document.
+pub fn parse(doc: &Document) -> Vec<Suppression> {
+    let Some(re) = comments() else {
+        return Vec::new();
+    };
+    let text = &doc.text;
+    let mut out = Vec::new();
+    let mut open: Vec<(Range<usize>, Vec<String>, usize)> = Vec::new();
+    for caps in re.captures_iter(text) {
+        let (Some(whole), Some(verb)) = (caps.get(0), caps.name("verb")) else {
+            continue;
+        };
+        let rules = rule_list(caps.name("rules"));
+        match verb.as_str() {
+            "ignore" => {
+                // The next line with something on it after the comment's line.
+                let line = doc.index.line_of(whole.end());
+                let covers = doc
+                    .blocks
+                    .lines
+                    .iter()
+                    .skip(line + 1)
+                    .find(|l| !text[(*l).clone()].trim().is_empty())
+                    .cloned()
+                    .unwrap_or(whole.end()..whole.end());
+                out.push(Suppression {
+                    comment: whole.range(),
+                    rules,
+                    covers,
+                });
+            }
+            "disable" => open.push((whole.range(), rules, whole.end())),
+            _ => {
+                // `tally-enable` closes the regions it names (all of them when it names none).
+                let mut keep = Vec::new();
+                for (comment, r, start) in open.drain(..) {
+                    let closes = rules.is_empty() || r.iter().any(|x| rules.contains(x));
+                    if closes {
+                        out.push(Suppression {
+                            comment,
+                            rules: r,
+                            covers: start..whole.start(),
+                        });
+                    } else {
+                        keep.push((comment, r, start));
+                    }
+                }
+                open = keep;
+            }
+        }
+    }
+    // A region never closed runs to the end of the document.
+    for (comment, rules, start) in open {
+        out.push(Suppression {
+            comment,
+            rules,
+            covers: start..text.len(),
+        });
+    }
+    out
+}
+
+impl Suppression {
+    /// True when this suppression silences a finding of `rule` at `span`.
+    pub fn silences(&self, rule: &str, span: &Range<usize>) -> bool {
+        span.start >= self.covers.start
+            && span.start < self.covers.end.max(self.covers.start + 1)
+            && (self.rules.is_empty() || self.rules.iter().any(|r| id_matches(rule, r)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignore_covers_the_next_line_and_regions_run_to_enable() {
+        let text = "a\n<!-- tally-ignore: repeat/ -->\n\nb 对对\n<!-- tally-disable -->\nc\nd\n<!-- tally-enable -->\ne\n";
+        let doc = Document::new("x.md", text.to_owned());
+        let s = parse(&doc);
+        assert_eq!(s.len(), 2);
+        assert_eq!(&text[s[0].covers.clone()], "b 对对");
+        assert_eq!(s[0].rules, ["repeat/"]);
+        assert!(s[0].silences("repeat/doubled-char", &(text.find("对对").unwrap_or(0)..0)));
+        assert!(!s[0].silences(
+            "punct/unbalanced-pair",
+            &(text.find("对对").unwrap_or(0)..0)
+        ));
+        assert!(text[s[1].covers.clone()].contains("c\nd"));
+        assert!(s[1].rules.is_empty());
+    }
+}
