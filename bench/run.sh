@@ -65,7 +65,8 @@ out = []
 for path in sorted(glob.glob("rules/*.toml")):
     with open(path, "rb") as f:
         for rule in tomllib.load(f).get("rule", []):
-            if rule.get("kind") == "pattern":
+            # rg matches line by line: multi-line patterns (paragraph ends) are left out.
+            if rule.get("kind") == "pattern" and "\\n" not in rule["pattern"]["regex"]:
                 # rg joins the patterns into one regex, where group names must be unique.
                 out.append(re.sub(r"\(\?<[A-Za-z0-9_]+>", "(?:", rule["pattern"]["regex"]))
 open(sys.argv[1], "w").write("\n".join(out) + "\n")

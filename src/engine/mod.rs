@@ -37,7 +37,7 @@ fn run_rule(doc: &Document, rule: &Rule, hits: &mut Vec<Hit>) {
         rule.kind.check_unit(doc, 0..doc.text.len(), hits);
         return;
     }
-    let units = doc.blocks.units(rule.scope);
+    let units = doc.blocks.units(rule.scope, &doc.text);
     if !rule.kind.searches_document() {
         for unit in units {
             rule.kind.check_unit(doc, unit.clone(), hits);

@@ -44,8 +44,11 @@ impl Scope {
 pub struct Blocks {
     pub lines: Vec<Range<usize>>,
     pub paragraphs: Vec<Range<usize>>,
-    pub sentences: Vec<Range<usize>>,
-    pub statements: Vec<Range<usize>>,
+    /// Sentences and statements are split on first use: most rules never ask for them.
+    sentences: std::sync::OnceLock<Vec<Range<usize>>>,
+    statements: std::sync::OnceLock<Vec<Range<usize>>>,
+    /// The text the blocks were made from (a copy of its length only, to check `units` calls).
+    len: usize,
     pub document: Vec<Range<usize>>,
 }
 
@@ -99,33 +102,38 @@ impl Blocks {
         }
         paragraphs.extend(current);
 
-        let mut sentences = Vec::new();
-        for line in &lines {
-            split_sentences(text, line.clone(), &mut sentences);
-        }
-        let mut statements = Vec::new();
-        for paragraph in &paragraphs {
-            split_sentences(text, paragraph.clone(), &mut statements);
-        }
-
         // The document scope is a list with one unit, the whole text.
         #[allow(clippy::single_range_in_vec_init)]
         let document = vec![0..text.len()];
         Blocks {
             lines,
             paragraphs,
-            sentences,
-            statements,
+            sentences: std::sync::OnceLock::new(),
+            statements: std::sync::OnceLock::new(),
+            len: text.len(),
             document,
         }
     }
 
-    /// The units of one scope.
-    pub fn units(&self, scope: Scope) -> &[Range<usize>] {
+    /// The units of one scope of `text`, the text these blocks were made from.
+    pub fn units(&self, scope: Scope, text: &str) -> &[Range<usize>] {
+        debug_assert_eq!(text.len(), self.len);
         match scope {
             Scope::Line => &self.lines,
-            Scope::Sentence => &self.sentences,
-            Scope::Statement => &self.statements,
+            Scope::Sentence => self.sentences.get_or_init(|| {
+                let mut out = Vec::new();
+                for line in &self.lines {
+                    split_sentences(text, line.clone(), &mut out);
+                }
+                out
+            }),
+            Scope::Statement => self.statements.get_or_init(|| {
+                let mut out = Vec::new();
+                for paragraph in &self.paragraphs {
+                    split_sentences(text, paragraph.clone(), &mut out);
+                }
+                out
+            }),
             Scope::Paragraph => &self.paragraphs,
             Scope::Document => &self.document,
         }
@@ -203,7 +211,7 @@ mod tests {
         let text = "他说：“好。”然后走了！对吗？\n下一行没有句号";
         let blocks = Blocks::new(text);
         assert_eq!(
-            texts(text, &blocks.sentences),
+            texts(text, blocks.units(Scope::Sentence, text)),
             ["他说：“好。”", "然后走了！", "对吗？", "下一行没有句号"]
         );
     }
@@ -213,7 +221,7 @@ mod tests {
         let text = "Up 1.5 points. Down again.";
         let blocks = Blocks::new(text);
         assert_eq!(
-            texts(text, &blocks.sentences),
+            texts(text, blocks.units(Scope::Sentence, text)),
             ["Up 1.5 points.", "Down again."]
         );
     }
@@ -223,7 +231,7 @@ mod tests {
         let text = "2025年执行数为\n77.99万元，增加17.93%。下一句。\n\n新段落";
         let blocks = Blocks::new(text);
         assert_eq!(
-            texts(text, &blocks.statements),
+            texts(text, blocks.units(Scope::Statement, text)),
             [
                 "2025年执行数为\n77.99万元，增加17.93%。",
                 "下一句。",

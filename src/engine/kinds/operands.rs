@@ -18,7 +18,10 @@ pub struct Operands {
     regexes: Vec<Regex>,
     /// For each regex, literals one of which every match contains (`其中`, `决定|分别为`): a unit
     /// without any of them is not searched.
-    literals: Vec<Option<Vec<Vec<memchr::memmem::Finder<'static>>>>>,
+    literals: Vec<Option<Vec<usize>>>,
+    /// The distinct literal sets of all regexes (many alternatives share `其中`), each checked
+    /// at most once per unit.
+    sets: Vec<Vec<memchr::memmem::Finder<'static>>>,
     unless: Vec<Regex>,
     report: String,
     /// Capture names of all patterns, in order of first appearance.
@@ -69,18 +72,30 @@ impl Operands {
         }
         let unless: Vec<Option<Regex>> = unless.iter().map(|u| compile_regex(u, issues)).collect();
         let unless = unless.into_iter().collect::<Option<Vec<_>>>()?;
-        let literals = regexes
+        let mut sets: Vec<Vec<String>> = Vec::new();
+        let literals: Vec<Option<Vec<usize>>> = regexes
             .iter()
             .map(|re| {
-                required_literals(re.as_str()).map(|sets| {
-                    sets.iter()
-                        .map(|set| {
-                            set.iter()
-                                .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
-                                .collect()
+                required_literals(re.as_str()).map(|required| {
+                    required
+                        .into_iter()
+                        .map(|set| match sets.iter().position(|s| *s == set) {
+                            Some(i) => i,
+                            None => {
+                                sets.push(set);
+                                sets.len() - 1
+                            }
                         })
                         .collect()
                 })
+            })
+            .collect();
+        let sets = sets
+            .iter()
+            .map(|set| {
+                set.iter()
+                    .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+                    .collect()
             })
             .collect();
         let mut names: Vec<String> = Vec::new();
@@ -94,6 +109,7 @@ impl Operands {
         ok.then_some(Operands {
             regexes,
             literals,
+            sets,
             names,
             unless,
             report: report_name,
@@ -150,13 +166,45 @@ impl Operands {
         let body = &text[unit];
         let mut exceptions: Option<Vec<Range<usize>>> = None;
         let mut out = Vec::new();
-        let searched = self.regexes.iter().zip(&self.literals).filter(|(_, sets)| {
-            sets.as_ref().is_none_or(|sets| {
-                sets.iter()
-                    .all(|set| set.iter().any(|l| l.find(body.as_bytes()).is_some()))
-            })
-        });
-        for caps in searched.flat_map(|(re, _)| re.captures_iter(body)) {
+        // Which literal sets the unit holds, each looked up at most once (bit i of `known`).
+        let (mut known, mut holds) = (0u64, 0u64);
+        let mut has = |i: usize| -> bool {
+            if i >= 64 {
+                return self.sets[i]
+                    .iter()
+                    .any(|l| l.find(body.as_bytes()).is_some());
+            }
+            if known & (1 << i) == 0 {
+                known |= 1 << i;
+                if self.sets[i]
+                    .iter()
+                    .any(|l| l.find(body.as_bytes()).is_some())
+                {
+                    holds |= 1 << i;
+                }
+            }
+            holds & (1 << i) != 0
+        };
+        let mut searched: [Option<&Regex>; 16] = [None; 16];
+        let mut overflow: Vec<&Regex> = Vec::new();
+        let mut count = 0;
+        for (re, required) in self.regexes.iter().zip(&self.literals) {
+            if required
+                .as_ref()
+                .is_none_or(|ids| ids.iter().all(|&i| has(i)))
+            {
+                match searched.get_mut(count) {
+                    Some(slot) => *slot = Some(re),
+                    None => overflow.push(re),
+                }
+                count += 1;
+            }
+        }
+        if count == 0 {
+            return out;
+        }
+        let regexes = searched.iter().flatten().copied().chain(overflow);
+        for caps in regexes.flat_map(|re| re.captures_iter(body)) {
             let Some(whole) = caps.get(0) else { continue };
             let differ = self.same.iter().any(|(a, b)| {
                 matches!((caps.name(a), caps.name(b)), (Some(x), Some(y)) if x.as_str().trim() != y.as_str().trim())
@@ -260,7 +308,12 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<String>>> {
                 .map(|b| String::from_utf8(b).ok())
                 .collect::<Option<Vec<_>>>()
         })
-        .filter(|set| !set.is_empty() && set.len() <= 8 && set.iter().all(|l| l.len() >= 2))
+        .filter(|set| {
+            !set.is_empty()
+                && set.len() <= 8
+                // One ASCII letter, digit or space filters nothing; punctuation such as `:` does.
+                && set.iter().all(|l| l.len() >= 2 || l.bytes().all(|b| b.is_ascii_punctuation()))
+        })
         .collect();
     let score = |set: &Vec<String>| {
         (
@@ -270,7 +323,7 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<String>>> {
     };
     sets.sort_by_key(|set| std::cmp::Reverse(score(set)));
     sets.dedup();
-    sets.truncate(3);
+    sets.truncate(6);
     (!sets.is_empty()).then_some(sets)
 }
 
@@ -279,6 +332,19 @@ fn requirements(hir: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
     use regex_syntax::hir::HirKind;
     match hir.kind() {
         HirKind::Literal(lit) => vec![vec![lit.0.to_vec()]],
+        // A small class is a set of one-character literals (`[：:]`).
+        HirKind::Class(regex_syntax::hir::Class::Unicode(class)) => {
+            let chars: Vec<char> = class
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .take(9)
+                .collect();
+            if chars.len() <= 6 {
+                vec![chars.iter().map(|c| c.to_string().into_bytes()).collect()]
+            } else {
+                Vec::new()
+            }
+        }
         HirKind::Capture(cap) => requirements(&cap.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => requirements(&rep.sub),
         HirKind::Alternation(alts) => {

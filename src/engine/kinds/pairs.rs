@@ -37,6 +37,8 @@ pub struct Pairs {
     ignore: Vec<String>,
     /// ASCII characters among the marks (`(`, `)`, `[`, `]`).
     ascii_marks: Vec<u8>,
+    /// Every mark character with the index of its pair, sorted by character.
+    lookup: Vec<(char, usize)>,
     /// A paragraph ending without closing punctuation continues into the next one
     /// (text broken by page breaks or page numbers when extracted from PDF).
     pub continue_unterminated: bool,
@@ -176,7 +178,15 @@ impl Pairs {
             .filter(char::is_ascii)
             .map(|c| c as u8)
             .collect();
+        let mut lookup: Vec<(char, usize)> = marks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| [(m.open, i), (m.close, i)])
+            .collect();
+        lookup.sort_unstable();
+        lookup.dedup_by_key(|e| e.0);
         ok.then_some(Pairs {
+            lookup,
             ascii_marks,
             marks,
             flat,
@@ -275,7 +285,12 @@ impl Pairs {
                 continue;
             }
             let at = unit.start + i;
-            for (mi, mark) in self.marks.iter().enumerate() {
+            let Ok(slot) = self.lookup.binary_search_by_key(&c, |e| e.0) else {
+                continue;
+            };
+            let mi = self.lookup[slot].1;
+            let mark = &self.marks[mi];
+            'mark: {
                 if c == mark.open {
                     let stack = &mut stacks[mark.stack];
                     if self.flat[mark.stack] {
@@ -286,11 +301,11 @@ impl Pairs {
                         }
                     }
                     stack.push((at, mi));
-                    break;
+                    break 'mark;
                 }
                 if c == mark.close {
                     if self.is_apostrophe(text, at, c) {
-                        break;
+                        break 'mark;
                     }
                     match stacks[mark.stack].pop() {
                         None => {
@@ -311,7 +326,7 @@ impl Pairs {
                             }
                         }
                     }
-                    break;
+                    break 'mark;
                 }
             }
         }

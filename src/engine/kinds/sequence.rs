@@ -40,6 +40,8 @@ pub struct Sequence {
     mode: Mode,
     markers: Vec<Marker>,
     reset: Vec<Regex>,
+    /// All patterns joined, in multi-line mode, to find candidate lines.
+    any_line: Option<Regex>,
     /// Lines that are not text (table rows, tables of contents) and are skipped.
     skip: Vec<Regex>,
 }
@@ -102,9 +104,20 @@ impl Sequence {
         let reset = reset.into_iter().collect::<Option<Vec<_>>>()?;
         let skip: Vec<Option<Regex>> = raw.skip.iter().map(|r| compile_regex(r, issues)).collect();
         let skip = skip.into_iter().collect::<Option<Vec<_>>>()?;
+        // Every marker and reset pattern in one multi-line regex (names removed, since they
+        // repeat): one pass over a document finds the lines worth looking at.
+        let unnamed = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").ok()?;
+        let joined: Vec<String> = markers
+            .iter()
+            .map(|m| m.regex.as_str())
+            .chain(reset.iter().map(Regex::as_str))
+            .map(|p| format!("(?:{})", unnamed.replace_all(p, "(?:")))
+            .collect();
+        let any_line = Regex::new(&format!("(?m){}", joined.join("|"))).ok();
         (ok && !markers.is_empty()).then_some(Sequence {
             mode,
             markers,
+            any_line,
             reset,
             skip,
         })
@@ -118,7 +131,24 @@ impl Sequence {
         // Line of the previous mark of each marker, to look for a skipped number written in
         // another form (`3．10种…` reads as a decimal, not as a mark).
         let mut last_line: Vec<usize> = vec![0; self.markers.len()];
-        for (line_no, line) in doc.blocks.lines.iter().enumerate() {
+        // One pass over the document finds the lines worth looking at; a match may begin with
+        // the line break before its line, so both of its ends count.
+        let mut candidates: Vec<usize> = Vec::new();
+        match &self.any_line {
+            Some(re) => {
+                for m in re.find_iter(text) {
+                    candidates.push(doc.index.line_of(m.start()));
+                    candidates.push(doc.index.line_of(m.end().saturating_sub(1).max(m.start())));
+                }
+            }
+            None => candidates.extend(0..doc.blocks.lines.len()),
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for line_no in candidates {
+            let Some(line) = doc.blocks.lines.get(line_no) else {
+                continue;
+            };
             let body = &text[line.clone()];
             if self.skip.iter().any(|r| r.is_match(body)) {
                 continue;
