@@ -35,7 +35,7 @@ const UNUSED_SUPPRESSION: &str = "style/unused-suppression";
 /// What happened to one input.
 enum Outcome {
     /// The document, its findings, and the bytes read (kept only when fixing).
-    Checked(Document, Vec<Finding>, Option<Vec<u8>>),
+    Checked(Box<Document>, Vec<Finding>, Option<Vec<u8>>),
     Skipped,
     Failed(String, String),
 }
@@ -56,7 +56,9 @@ fn process(input: &Input, stdin: Option<&[u8]>, rules: &RuleSet, keep_bytes: boo
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 engine::check(&doc, rules)
             })) {
-                Ok(findings) => Outcome::Checked(doc, findings, keep_bytes.then_some(bytes)),
+                Ok(findings) => {
+                    Outcome::Checked(Box::new(doc), findings, keep_bytes.then_some(bytes))
+                }
                 Err(_) => Outcome::Failed(
                     path,
                     "internal error while checking this file (please report it with the file)"
