@@ -40,7 +40,13 @@ enum Outcome {
     Failed(String, String),
 }
 
-fn process(input: &Input, stdin: Option<&[u8]>, rules: &RuleSet, keep_bytes: bool) -> Outcome {
+fn process(
+    input: &Input,
+    stdin: Option<&[u8]>,
+    rules: &RuleSet,
+    keep_bytes: bool,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Outcome {
     let path = input.display();
     let bytes = match input {
         Input::Stdin(_) => Ok(stdin.unwrap_or_default().to_vec()),
@@ -50,7 +56,7 @@ fn process(input: &Input, stdin: Option<&[u8]>, rules: &RuleSet, keep_bytes: boo
         Ok(b) => b,
         Err(err) => return Outcome::Failed(path, format!("cannot read: {err}")),
     };
-    match source::load_bytes(&path, &bytes) {
+    match source::load_bytes_as(&path, &bytes, encoding) {
         Ok(Loaded::Text(doc)) => {
             // A bug in a check must cost one document, not the run.
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -87,6 +93,8 @@ struct Run<'a> {
     write_baseline: Option<BTreeMap<String, Vec<String>>>,
     report_unused: bool,
     fixing: Fixing,
+    /// `--encoding`, when given.
+    encoding: Option<&'static encoding_rs::Encoding>,
     /// Per-rule and per-file counts for `--summary`.
     per_rule: BTreeMap<String, usize>,
     per_file: Vec<(String, usize)>,
@@ -236,6 +244,16 @@ pub fn check(args: &CheckArgs) -> u8 {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
+    let encoding = match &args.encoding {
+        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            Some(e) => Some(e),
+            None => {
+                eprintln!("error: --encoding {label}: unknown encoding (try utf-8, gb18030, gbk, big5, utf-16le, utf-16be)");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
     let mode = if args.unsafe_fixes {
         FixMode::Unsafe
     } else {
@@ -255,6 +273,7 @@ pub fn check(args: &CheckArgs) -> u8 {
         write_baseline: args.write_baseline.as_ref().map(|_| BTreeMap::new()),
         report_unused: args.report_unused_ignores,
         fixing,
+        encoding,
         per_rule: BTreeMap::new(),
         per_file: Vec::new(),
         // Progress only where a person watches it: a terminal, and people's output.
@@ -475,8 +494,13 @@ fn apply_fixes(
     let written = match input {
         Input::Stdin(_) => reporter.fixed_stdin(&fixed_text).map_err(|e| e.to_string()),
         Input::File(path) => {
-            crate::fix::write_atomically(path, bytes.unwrap_or_default(), &fixed_text)
-                .map_err(|e| e.to_string())
+            // Written back in the file's own encoding, byte order mark and all.
+            crate::fix::write_atomically(
+                path,
+                bytes.unwrap_or_default(),
+                &doc.decoding.encode(&fixed_text),
+            )
+            .map_err(|e| e.to_string())
         }
     };
     match written {
@@ -520,7 +544,7 @@ fn run_check(
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|input| process(input, stdin, rules, keep))
+                .map(|input| process(input, stdin, rules, keep, run.encoding))
                 .collect()
         });
         for (input, outcome) in chunk.iter().zip(outcomes) {

@@ -124,6 +124,10 @@ pub struct CheckArgs {
     /// Worker threads (0: one per core).
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,
+    /// Decode every file with this encoding (utf-8, gb18030, gbk, big5, utf-16le, utf-16be …)
+    /// instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
     /// Apply safe fixes in place (atomically); report what remains.
     #[arg(long)]
     pub fix: bool,

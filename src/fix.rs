@@ -62,19 +62,14 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-/// Writes `text` over `path` atomically: the new content goes to a temporary file in the same
+/// Writes `bytes` over `path` atomically: the new content goes to a temporary file in the same
 /// folder (same permissions), which then replaces the original by a rename. `original` is what
-/// was read; if the file no longer holds it, nothing is written. A UTF-8 BOM is kept.
-pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), WriteError> {
+/// was read; if the file no longer holds it, nothing is written.
+pub fn write_atomically(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteError> {
     let current = fs::read(path).map_err(WriteError::Io)?;
     if current != original {
         return Err(WriteError::Changed);
     }
-    let bom: &[u8] = if original.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        &[0xEF, 0xBB, 0xBF]
-    } else {
-        &[]
-    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -89,8 +84,7 @@ pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), 
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        file.write_all(bom)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(bytes)?;
         file.sync_all()?;
         let permissions = fs::metadata(path)?.permissions();
         fs::set_permissions(&temp, permissions)?;

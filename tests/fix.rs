@@ -143,18 +143,35 @@ fn fix_keeps_crlf_bom_and_permissions() {
 }
 
 #[test]
-fn undecodable_files_are_never_written() {
+fn gb18030_files_are_written_back_as_gb18030() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("gbk.txt");
-    // 开发区 in GBK, then a date that lost its separators.
-    let bytes: Vec<u8> = [
-        &[0xBF, 0xAA, 0xB7, 0xA2, 0xC7, 0xF8][..],
-        b"2020429\xC8\xD5\n",
-    ]
-    .concat();
+    let crlf = REPORT.replace('\n', "\r\n");
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&crlf);
     std::fs::write(&path, &bytes).expect("write");
     tally(dir.path())
         .args(["check", "gbk.txt", "--fix"])
+        .output()
+        .expect("run");
+    let written = std::fs::read(&path).expect("read");
+    let fixed_crlf = FIXED.replace('\n', "\r\n");
+    let (expected, _, _) = encoding_rs::GB18030.encode(&fixed_crlf);
+    assert_eq!(
+        written,
+        expected.into_owned(),
+        "fixed text, in GB18030, with CRLF"
+    );
+}
+
+#[test]
+fn undecodable_files_are_never_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("bad.txt");
+    // Valid in neither UTF-8 nor GB18030 (0xFF starts nothing), with a date that lost its 年月日.
+    let bytes: Vec<u8> = b"\xff\xfe\xfd 2020429\xff\n".to_vec();
+    std::fs::write(&path, &bytes).expect("write");
+    tally(dir.path())
+        .args(["check", "bad.txt", "--fix"])
         .assert()
         .code(2);
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
@@ -165,7 +182,7 @@ fn a_file_changed_during_the_run_is_not_written() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("moving.txt");
     std::fs::write(&path, "new content\n").expect("write");
-    let result = tally::fix::write_atomically(&path, b"old content\n", "fixed\n");
+    let result = tally::fix::write_atomically(&path, b"old content\n", b"fixed\n");
     assert!(matches!(result, Err(tally::fix::WriteError::Changed)));
     assert_eq!(
         std::fs::read_to_string(&path).expect("read"),

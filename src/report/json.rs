@@ -25,6 +25,9 @@ pub struct JsonDiagnostic<'a> {
     pub message: &'a str,
     pub help: Option<&'a str>,
     pub fix: Option<JsonFix<'a>>,
+    /// The file's encoding when it is not UTF-8 (byte offsets are into the decoded UTF-8 text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
 }
 
 /// A proposed replacement.
@@ -63,6 +66,7 @@ pub fn diagnostic<'a>(
         byte_end: finding.span.end,
         message: &finding.message,
         help: finding.help.as_deref(),
+        encoding: doc.decoding.reported_name(),
         fix: finding.fix.as_ref().map(|f| JsonFix {
             replacement: &f.replacement,
             byte_start: f.span.start,

@@ -3,9 +3,11 @@
 //! This module owns decoding and text geometry. It never imports `rules`, `engine` or `report`.
 
 mod blocks;
+mod decode;
 mod line_index;
 
 pub use blocks::{clauses, Blocks, Scope};
+pub use decode::{decode_strict, Decoding};
 pub use line_index::{LineIndex, Position};
 
 use std::fmt;
@@ -24,15 +26,21 @@ pub struct Document {
     pub index: LineIndex,
     /// Lines, paragraphs and sentences.
     pub blocks: Blocks,
+    /// How the file was decoded (UTF-8 unless it said or showed otherwise).
+    pub decoding: Decoding,
 }
 
 /// Why a document could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceError {
-    /// The bytes are not valid UTF-8.
+    /// The bytes are not valid UTF-8, nor UTF-16 or GB18030.
     InvalidUtf8 { offset: usize, line: usize },
-    /// The bytes start with a UTF-16 byte order mark, which is not decoded yet.
-    Utf16,
+    /// The bytes are not valid in the encoding a BOM or `--encoding` named.
+    Undecodable {
+        encoding: &'static str,
+        offset: usize,
+        line: usize,
+    },
     /// The file could not be read.
     Io(String),
 }
@@ -42,11 +50,11 @@ impl fmt::Display for SourceError {
         match self {
             SourceError::InvalidUtf8 { offset, line } => write!(
                 f,
-                "invalid UTF-8 at byte offset {offset} (line {line}); convert the file to UTF-8"
+                "invalid UTF-8 at byte offset {offset} (line {line}), and not UTF-16 or GB18030 either; convert the file to UTF-8 or name its encoding with --encoding"
             ),
-            SourceError::Utf16 => write!(
+            SourceError::Undecodable { encoding, offset, line } => write!(
                 f,
-                "UTF-16 text is not supported yet; convert the file to UTF-8"
+                "invalid {encoding} at byte offset {offset} (line {line}); check the file's encoding (--encoding)"
             ),
             SourceError::Io(message) => write!(f, "cannot read: {message}"),
         }
@@ -74,32 +82,25 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
 }
 
-/// Decodes bytes into text: strips a UTF-8 BOM, rejects invalid UTF-8 with its byte offset.
-pub fn decode(bytes: &[u8]) -> Result<&str, SourceError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(SourceError::Utf16);
-    }
-    let (body, shift) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        Some(rest) => (rest, 3),
-        None => (bytes, 0),
-    };
-    std::str::from_utf8(body).map_err(|err| {
-        let good = err.valid_up_to();
-        let line = body[..good].iter().filter(|&&b| b == b'\n').count() + 1;
-        SourceError::InvalidUtf8 {
-            offset: good + shift,
-            line,
-        }
-    })
-}
-
 /// Builds a document from bytes; binary content is reported as [`Loaded::Binary`].
 pub fn load_bytes(path: &str, bytes: &[u8]) -> Result<Loaded, SourceError> {
-    if is_binary(bytes) {
-        return Ok(Loaded::Binary);
+    load_bytes_as(path, bytes, None)
+}
+
+/// Like [`load_bytes`], with an encoding forced by `--encoding`.
+pub fn load_bytes_as(
+    path: &str,
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Loaded, SourceError> {
+    match decode::decode_bytes(bytes, forced)? {
+        decode::Decoded::Binary => Ok(Loaded::Binary),
+        decode::Decoded::Text(text, decoding) => {
+            let mut doc = Document::new(path, text);
+            doc.decoding = decoding;
+            Ok(Loaded::Text(doc))
+        }
     }
-    let text = decode(bytes)?;
-    Ok(Loaded::Text(Document::new(path, text.to_owned())))
 }
 
 impl Document {
@@ -112,6 +113,7 @@ impl Document {
             text,
             index,
             blocks,
+            decoding: Decoding::default(),
         }
     }
 
@@ -125,22 +127,38 @@ impl Document {
 mod tests {
     use super::*;
 
+    fn load_error(bytes: &[u8]) -> SourceError {
+        match load_bytes("x", bytes) {
+            Err(e) => e,
+            Ok(_) => panic!("{bytes:?} should not decode"),
+        }
+    }
+
     #[test]
     fn decode_strips_bom() {
-        assert_eq!(decode(b"\xEF\xBB\xBFabc").unwrap(), "abc");
+        assert!(
+            matches!(load_bytes("x", b"\xEF\xBB\xBFabc"), Ok(Loaded::Text(d)) if d.text == "abc" && d.decoding.bom)
+        );
     }
 
     #[test]
     fn decode_invalid_utf8_names_offset_and_line() {
-        let err = decode(b"ok\nbad \xFF here").unwrap_err();
+        let err = load_error(b"ok\nbad \xFF here");
         assert_eq!(err, SourceError::InvalidUtf8 { offset: 7, line: 2 });
         assert!(err.to_string().contains("byte offset 7"));
     }
 
     #[test]
     fn decode_invalid_utf8_after_bom_counts_bom_bytes() {
-        let err = decode(b"\xEF\xBB\xBFa\xC3").unwrap_err();
-        assert_eq!(err, SourceError::InvalidUtf8 { offset: 4, line: 1 });
+        let err = load_error(b"\xEF\xBB\xBFa\xC3");
+        assert_eq!(
+            err,
+            SourceError::Undecodable {
+                encoding: "UTF-8",
+                offset: 4,
+                line: 1
+            }
+        );
     }
 
     #[test]
@@ -151,8 +169,8 @@ mod tests {
     }
 
     #[test]
-    fn utf16_is_a_clear_error_not_binary() {
-        assert_eq!(decode(b"\xFF\xFEa\x00").unwrap_err(), SourceError::Utf16);
+    fn utf16_with_a_bom_is_text_not_binary() {
         assert!(!is_binary(b"\xFF\xFEa\x00"));
+        assert!(matches!(load_bytes("x", b"\xFF\xFEa\x00"), Ok(Loaded::Text(d)) if d.text == "a"));
     }
 }
