@@ -155,16 +155,8 @@ pub fn decode_bytes(
         Ok(_) => {}
         Err(err) => {
             let bad = err.valid_up_to();
-            if let Some(utf16) = sniff_utf16(bytes) {
-                if let Ok(text) = decode_strict(utf16, bytes) {
-                    return Ok(Decoded::Text(
-                        text,
-                        Decoding {
-                            encoding: utf16,
-                            bom: false,
-                        },
-                    ));
-                }
+            if let Some(decoded) = try_utf16(bytes) {
+                return Ok(decoded);
             }
             if bytes[..bytes.len().min(super::BINARY_PROBE)].contains(&0) {
                 return Ok(Decoded::Binary);
@@ -185,18 +177,20 @@ pub fn decode_bytes(
         }
     }
     // Valid UTF-8 with NUL bytes: UTF-16 of plain ASCII, or binary.
-    if let Some(utf16) = sniff_utf16(bytes) {
-        if let Ok(text) = decode_strict(utf16, bytes) {
-            return Ok(Decoded::Text(
-                text,
-                Decoding {
-                    encoding: utf16,
-                    bom: false,
-                },
-            ));
-        }
-    }
-    Ok(Decoded::Binary)
+    Ok(try_utf16(bytes).unwrap_or(Decoded::Binary))
+}
+
+/// Text that looks and decodes like UTF-16 without a byte order mark.
+fn try_utf16(bytes: &[u8]) -> Option<Decoded> {
+    let encoding = sniff_utf16(bytes)?;
+    let text = decode_strict(encoding, bytes).ok()?;
+    Some(Decoded::Text(
+        text,
+        Decoding {
+            encoding,
+            bom: false,
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -132,6 +132,41 @@ impl Kind {
     }
 }
 
+/// The matches of a rule's `unless` patterns in one unit, searched on first use.
+pub(crate) struct Exceptions<'a> {
+    patterns: &'a [regex::Regex],
+    body: &'a str,
+    ranges: Option<Vec<Range<usize>>>,
+}
+
+impl<'a> Exceptions<'a> {
+    /// Exceptions of `patterns` in `body` (a unit's text; ranges are relative to it).
+    pub(crate) fn new(patterns: &'a [regex::Regex], body: &'a str) -> Self {
+        Exceptions {
+            patterns,
+            body,
+            ranges: None,
+        }
+    }
+
+    /// True when an exception overlaps `range`.
+    pub(crate) fn overlap(&mut self, range: Range<usize>) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let (patterns, body) = (self.patterns, self.body);
+        let ranges = self.ranges.get_or_insert_with(|| {
+            patterns
+                .iter()
+                .flat_map(|re| re.find_iter(body).map(|m| m.range()))
+                .collect()
+        });
+        ranges
+            .iter()
+            .any(|r| r.start < range.end && range.start < r.end)
+    }
+}
+
 /// Anchors and word boundaries depend on where a search starts and ends, so a regex using them
 /// must be run on each scope unit and cannot be judged by a document-wide search.
 fn unit_sensitive(re: &regex::Regex) -> bool {

@@ -164,7 +164,7 @@ impl Operands {
     /// the unit; add `unit.start` for document offsets.
     pub fn matches<'t>(&self, text: &'t str, unit: Range<usize>) -> Vec<Captures<'t>> {
         let body = &text[unit];
-        let mut exceptions: Option<Vec<Range<usize>>> = None;
+        let mut exceptions = super::Exceptions::new(&self.unless, body);
         let mut out = Vec::new();
         // Which literal sets the unit holds, each looked up at most once (bit i of `known`).
         let (mut known, mut holds) = (0u64, 0u64);
@@ -212,20 +212,8 @@ impl Operands {
             if differ {
                 continue;
             }
-            if !self.unless.is_empty() {
-                let ranges = exceptions.get_or_insert_with(|| {
-                    self.unless
-                        .iter()
-                        .flat_map(|re| re.find_iter(body).map(|m| m.range()))
-                        .collect()
-                });
-                let range = whole.range();
-                if ranges
-                    .iter()
-                    .any(|r| r.start < range.end && range.start < r.end)
-                {
-                    continue;
-                }
+            if exceptions.overlap(whole.range()) {
+                continue;
             }
             out.push(caps);
         }

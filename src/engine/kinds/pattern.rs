@@ -89,7 +89,7 @@ impl Pattern {
     /// Finds every match in one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
         let body = &text[unit.clone()];
-        let mut exceptions: Option<Vec<Range<usize>>> = None;
+        let mut exceptions = super::Exceptions::new(&self.unless, body);
         for caps in self.regex.captures_iter(body) {
             let Some(whole) = caps.get(0) else { continue };
             if whole.is_empty() {
@@ -101,20 +101,8 @@ impl Pattern {
                 .and_then(|name| caps.name(name))
                 .unwrap_or(whole);
             let span = unit.start + reported.start()..unit.start + reported.end();
-            if !self.unless.is_empty() {
-                let ranges = exceptions.get_or_insert_with(|| {
-                    self.unless
-                        .iter()
-                        .flat_map(|re| re.find_iter(body).map(|m| m.range()))
-                        .collect()
-                });
-                let local = reported.range();
-                if ranges
-                    .iter()
-                    .any(|r| r.start < local.end && local.start < r.end)
-                {
-                    continue;
-                }
+            if exceptions.overlap(reported.range()) {
+                continue;
             }
             let mut hit = Hit::at(text, span);
             hit.extent = Some(unit.start + whole.start()..unit.start + whole.end());
