@@ -41,8 +41,16 @@ const CASES: &[(&str, &str, bool)] = &[
     ("number/decrease-by-multiple", "增长1.3倍", false),
     ("number/rate-over-100", "满意率101%", true),
     ("number/fullwidth-digit", "共１２３件", true),
-    ("number/grouping-consistency", "受理1,025件，共完成审批14101件", true),
-    ("number/grouping-consistency", "受理1,025件，拨打12345热线", false),
+    (
+        "number/grouping-consistency",
+        "受理1,025件，共完成审批14101件",
+        true,
+    ),
+    (
+        "number/grouping-consistency",
+        "受理1,025件，拨打12345热线",
+        false,
+    ),
     ("number/rate-over-100", "下降120%", true),
     ("number/rate-over-100", "增长126.7%", false),
     ("number/rate-over-100", "完成率105%", false),

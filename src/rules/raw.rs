@@ -40,6 +40,7 @@ pub struct RawPattern {
     pub report: Option<Spanned<String>>,
     pub fix: Option<Spanned<String>>,
     pub applicability: Option<Spanned<String>>,
+    pub max: Option<Spanned<usize>>,
 }
 
 /// `[rule.pairs]`: paired marks that must balance within the scope.

@@ -18,6 +18,9 @@ pub struct Pattern {
     fix: Option<Template>,
     /// True when the fix is certain (`applicability = "safe"`).
     safe: bool,
+    /// Report at most this many matches per unit (`max = 1` with scope `document`: once per
+    /// document).
+    max: usize,
 }
 
 impl Pattern {
@@ -71,6 +74,7 @@ impl Pattern {
         };
         let unless = unless.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Pattern {
+            max: raw.max.as_ref().map_or(usize::MAX, |m| *m.get_ref()),
             safe,
             regex,
             unless,
@@ -90,7 +94,7 @@ impl Pattern {
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
         let body = &text[unit.clone()];
         let mut exceptions = super::Exceptions::new(&self.unless, body);
-        for caps in self.regex.captures_iter(body) {
+        for caps in self.regex.captures_iter(body).take(self.max) {
             let Some(whole) = caps.get(0) else { continue };
             if whole.is_empty() {
                 continue;
