@@ -42,6 +42,16 @@ const CASES: &[(&str, &str, bool)] = &[
     ("number/rate-over-100", "满意率101%", true),
     ("number/fullwidth-digit", "共１２３件", true),
     (
+        "number/numeral-form",
+        "五年来成效明显。5年来对全区开展评查",
+        true,
+    ),
+    (
+        "number/numeral-form",
+        "十九届五中全会以来，19项改革落地",
+        false,
+    ),
+    (
         "number/grouping-consistency",
         "受理1,025件，共完成审批14101件",
         true,

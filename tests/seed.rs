@@ -44,6 +44,7 @@ fn seed_labelled_defects_and_traps() {
         ("date/lost-separators", 23, 409, "2020429日"),
         ("punct/missing-break-after-value", 31, 274, "100%"),
         ("punct/missing-break-after-value", 35, 340, "100%"),
+        ("number/numeral-form", 35, 382, "5年来"),
         ("repeat/doubled-char", 35, 385, "对对"),
         ("number/glued-values", 35, 956, "79.07%79.03%"),
         ("punct/unterminated-paragraph", 35, 967, "%"),
