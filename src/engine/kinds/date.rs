@@ -34,6 +34,8 @@ enum Check {
     LostSeparators,
     LostRange,
     Order,
+    /// A report about year Y (its title) is signed in Y or Y+1.
+    ReportYear,
 }
 
 /// A compiled `[rule.date]`.
@@ -132,17 +134,18 @@ impl Date {
             "lost-separators" => (Check::LostSeparators, &["run"], "date"),
             "lost-range" => (Check::LostRange, &["from", "to"], "date"),
             "order" => (Check::Order, &[], ""),
+            "report-year" => (Check::ReportYear, &[], ""),
             other => {
                 issues.push(
                     raw.check.span(),
-                    format!("unknown check `{other}`, expected `impossible`, `lost-separators`, `lost-range` or `order`"),
+                    format!("unknown check `{other}`, expected `impossible`, `lost-separators`, `lost-range`, `order` or `report-year`"),
                     None,
                 );
                 return None;
             }
         };
         let operands = match (&raw.regex, check) {
-            (_, Check::Order) => None,
+            (_, Check::Order | Check::ReportYear) => None,
             (Some(regex), _) => Some(Operands::compile(
                 regex,
                 &raw.also,
@@ -183,7 +186,7 @@ impl Date {
 
     /// True when the check looks at the whole document.
     pub fn per_document(&self) -> bool {
-        self.check == Check::Order
+        matches!(self.check, Check::Order | Check::ReportYear)
     }
 
     /// Placeholders: the captures plus computed values.
@@ -199,6 +202,10 @@ impl Date {
     pub fn check(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         if self.check == Check::Order {
             self.check_order(doc, out);
+            return;
+        }
+        if self.check == Check::ReportYear {
+            self.check_report_year(doc, out);
             return;
         }
         let Some(ops) = &self.operands else { return };
@@ -266,7 +273,7 @@ impl Date {
                     hit.fix = Some(format!("{from}—{to}年"));
                     out.push(hit.var("readings", format!("{from}—{to}年")));
                 }
-                Check::Order => {}
+                Check::Order | Check::ReportYear => {}
             }
         }
     }
@@ -289,6 +296,39 @@ impl Date {
             .var("later-label", label_name(&self.later));
         out.push(hit);
     }
+}
+
+impl Date {
+    fn check_report_year(&self, doc: &Document, out: &mut Vec<Hit>) {
+        let Some(year) = title_year(doc) else { return };
+        let Some((span, date)) = find_date(doc, "signature") else { return };
+        if date.0 == year || date.0 == year + 1 {
+            return;
+        }
+        let hit = Hit::at(&doc.text, span)
+            .var("earlier", format!("{}年{}月{}日", date.0, date.1, date.2))
+            .var("later", format!("{year}年"))
+            .var("earlier-label", "落款日期")
+            .var("later-label", "报告年度");
+        out.push(hit);
+    }
+}
+
+/// The year a report is about: the first year in a title line among the first lines (a line
+/// naming a report, 报告/年报/公报/总结, that is not a header field).
+fn title_year(doc: &Document) -> Option<i64> {
+    static YEAR: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = YEAR.get_or_init(|| Regex::new(r"((?:19|20)[0-9]{2})年").ok()).as_ref()?;
+    doc.blocks.lines.iter().take(15).find_map(|l| {
+        let line = &doc.text[l.clone()];
+        let is_title = ["报告", "年报", "公报", "总结"].iter().any(|w| line.contains(w))
+            && !line.contains([':', '：'])
+            && line.chars().count() <= 60;
+        if !is_title {
+            return None;
+        }
+        re.captures(line)?.get(1)?.as_str().parse().ok()
+    })
 }
 
 fn label_name(spec: &str) -> String {
