@@ -301,7 +301,9 @@ impl Date {
 impl Date {
     fn check_report_year(&self, doc: &Document, out: &mut Vec<Hit>) {
         let Some(year) = title_year(doc) else { return };
-        let Some((span, date)) = find_date(doc, "signature") else { return };
+        let Some((span, date)) = find_date(doc, "signature") else {
+            return;
+        };
         if date.0 == year || date.0 == year + 1 {
             return;
         }
@@ -318,10 +320,14 @@ impl Date {
 /// naming a report, 报告/年报/公报/总结, that is not a header field).
 fn title_year(doc: &Document) -> Option<i64> {
     static YEAR: OnceLock<Option<Regex>> = OnceLock::new();
-    let re = YEAR.get_or_init(|| Regex::new(r"((?:19|20)[0-9]{2})年").ok()).as_ref()?;
+    let re = YEAR
+        .get_or_init(|| Regex::new(r"((?:19|20)[0-9]{2})年").ok())
+        .as_ref()?;
     doc.blocks.lines.iter().take(15).find_map(|l| {
         let line = &doc.text[l.clone()];
-        let is_title = ["报告", "年报", "公报", "总结"].iter().any(|w| line.contains(w))
+        let is_title = ["报告", "年报", "公报", "总结"]
+            .iter()
+            .any(|w| line.contains(w))
             && !line.contains([':', '：'])
             && line.chars().count() <= 60;
         if !is_title {
