@@ -7,7 +7,7 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::compile_regex;
-use super::operands::{captured_vars, Operands};
+use super::operands::Operands;
 use crate::engine::finding::Hit;
 use crate::number::{parse_number, Dec};
 use crate::rules::raw::RawCount;
@@ -209,7 +209,6 @@ impl Count {
 
     /// Checks one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
-        let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
             let Some(items) = caps.name("items") else {
                 continue;
@@ -228,10 +227,9 @@ impl Count {
                 if stated < 2 || listed < 2 || listed >= stated {
                     continue;
                 }
-                let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
+                let Some(hit) = self.operands.hit(text, unit.start, &caps) else {
                     continue;
                 };
-                hit.vars.extend(captured_vars(&caps, names));
                 out.push(
                     hit.var("listed", listed.to_string())
                         .var("stated", stated.to_string()),
@@ -260,10 +258,9 @@ impl Count {
             if abridged && (listed as i128) < stated {
                 continue;
             }
-            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
+            let Some(hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
-            hit.vars.extend(captured_vars(&caps, names));
             out.push(hit.var("listed", listed.to_string()));
         }
     }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::operands::{captured_vars, Operands};
+use super::operands::Operands;
 use crate::engine::finding::Hit;
 use crate::number::parse_number;
 use crate::rules::raw::RawDate;
@@ -210,7 +210,6 @@ impl Date {
         }
         let Some(ops) = &self.operands else { return };
         let text = &doc.text;
-        let names = ops.names();
         let year_window = || {
             let latest = document_year(text);
             let lo = latest.map_or(self.min_year, |y| (y - 30).max(self.min_year));
@@ -223,7 +222,6 @@ impl Date {
             };
             // A fix replaces the date itself, not the context the regex needed around it.
             hit.extent = None;
-            hit.vars.extend(captured_vars(&caps, names));
             let num = |name: &str| caps.name(name).and_then(|m| parse_part(m.as_str()));
             match self.check {
                 Check::Impossible => {

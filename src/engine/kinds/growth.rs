@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::operands::{captured_vars, exact_quantity, Operands};
+use super::operands::{exact_quantity, Operands};
 use crate::engine::finding::Hit;
 use crate::number::{Dec, Interval, Quantity, Rounding, Unit};
 use crate::rules::raw::RawGrowth;
@@ -109,141 +109,77 @@ impl Growth {
 
     /// Checks one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
-        let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
-            let (Some(from), Some(to)) =
-                (exact_quantity(&caps, "from"), exact_quantity(&caps, "to"))
-            else {
+            let Some((actual, direction)) = self.mismatch(&caps) else {
                 continue;
             };
-            let Some(sign) = caps.name("verb").and_then(|v| self.sign(v.as_str())) else {
-                continue;
-            };
-            if caps.name("change").is_none() {
-                // Direction only: `由120件下降到150件`.
-                if let Some(hit) = self.direction_hit(text, &unit, &caps, names, &from, &to, sign) {
-                    out.push(hit);
-                }
-                continue;
+            if let Some(hit) = self.operands.hit(text, unit.start, &caps) {
+                out.push(hit.var("actual", actual).var("direction", direction));
             }
-            let Some(change) = exact_quantity(&caps, "change") else {
-                continue;
-            };
-            if self.check == Check::PointsAsPercent {
-                if let Some(hit) = self.points_hit(text, &unit, &caps, names, &from, &to, &change) {
-                    out.push(hit);
-                }
-                continue;
-            }
-            let years = match (caps.name("start"), caps.name("end")) {
-                (Some(s), Some(e)) => {
-                    match (s.as_str().parse::<i64>(), e.as_str().parse::<i64>()) {
-                        (Ok(s), Ok(e)) if e > s && e - s <= 50 => Some((e - s) as u32),
-                        _ => continue,
-                    }
-                }
-                _ => None,
-            };
-            let computed = match years {
-                Some(n) => average_change(&from, &to, &change, n),
-                None => actual_change(&from, &to, &change),
-            };
-            let Some((actual, shown)) = computed else {
-                continue;
-            };
-            let Some(stated) = stated_interval(&change, sign) else {
-                continue;
-            };
-            if actual.overlaps(&stated) {
-                continue;
-            }
-            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
-                continue;
-            };
-            let direction = if shown.is_negative() {
-                &self.decrease
-            } else {
-                &self.increase
-            };
-            let direction = direction.first().cloned().unwrap_or_default();
-            let suffix = match change.unit {
-                Unit::PercentagePoint => "个百分点",
-                Unit::Times => "倍",
-                _ => "%",
-            };
-            let magnitude = shown.checked_abs().unwrap_or(shown);
-            hit.vars.extend(captured_vars(&caps, names));
-            out.push(
-                hit.var("actual", format!("{magnitude}{suffix}"))
-                    .var("direction", direction),
-            );
         }
     }
-}
 
-impl Growth {
-    /// A finding when the values move against the verb (`由120件下降到150件`).
-    #[allow(clippy::too_many_arguments)]
-    fn direction_hit(
-        &self,
-        text: &str,
-        unit: &Range<usize>,
-        caps: &regex::Captures<'_>,
-        names: &[String],
-        from: &Quantity,
-        to: &Quantity,
-        sign: i64,
-    ) -> Option<Hit> {
-        if from.unit != to.unit {
-            return None;
-        }
-        let (a, b) = (from.interval(), to.interval());
-        let wrong = if sign > 0 { b.hi < a.lo } else { b.lo > a.hi };
-        if !wrong {
-            return None;
-        }
-        let mut hit = self.operands.hit(text, unit.start, caps)?;
-        let actual = if sign > 0 {
-            &self.decrease
-        } else {
+    /// The first word of the verbs going up (`sign > 0`) or down.
+    fn verb(&self, sign: i64) -> String {
+        let words = if sign > 0 {
             &self.increase
+        } else {
+            &self.decrease
         };
-        hit.vars.extend(captured_vars(caps, names));
-        Some(
-            hit.var("actual", "")
-                .var("direction", actual.first().cloned().unwrap_or_default()),
-        )
+        words.first().cloned().unwrap_or_default()
+    }
+
+    /// What is wrong with one match, as the values for `{actual}` and `{direction}`.
+    fn mismatch(&self, caps: &regex::Captures<'_>) -> Option<(String, String)> {
+        let (from, to) = (exact_quantity(caps, "from")?, exact_quantity(caps, "to")?);
+        let sign = self.sign(caps.name("verb")?.as_str())?;
+        if caps.name("change").is_none() {
+            // Direction only: `由120件下降到150件`.
+            let (a, b) = (from.interval(), to.interval());
+            let wrong = from.unit == to.unit && if sign > 0 { b.hi < a.lo } else { b.lo > a.hi };
+            return wrong.then(|| (String::new(), self.verb(-sign)));
+        }
+        let change = exact_quantity(caps, "change")?;
+        if self.check == Check::PointsAsPercent {
+            return points_as_percent(&from, &to, &change)
+                .map(|p| (format!("{p}个百分点"), String::new()));
+        }
+        let years = match (caps.name("start"), caps.name("end")) {
+            (Some(s), Some(e)) => match (s.as_str().parse::<i64>(), e.as_str().parse::<i64>()) {
+                (Ok(s), Ok(e)) if e > s && e - s <= 50 => Some((e - s) as u32),
+                _ => return None,
+            },
+            _ => None,
+        };
+        let (actual, shown) = match years {
+            Some(n) => average_change(&from, &to, &change, n)?,
+            None => actual_change(&from, &to, &change)?,
+        };
+        if actual.overlaps(&stated_interval(&change, sign)?) {
+            return None;
+        }
+        let suffix = match change.unit {
+            Unit::PercentagePoint => "个百分点",
+            Unit::Times => "倍",
+            _ => "%",
+        };
+        let magnitude = shown.checked_abs().unwrap_or(shown);
+        let direction = self.verb(if shown.is_negative() { -1 } else { 1 });
+        Some((format!("{magnitude}{suffix}"), direction))
     }
 }
 
-impl Growth {
-    /// `由95%提高到98%，提高3%`: the stated % equals the difference of the two rates.
-    #[allow(clippy::too_many_arguments)]
-    fn points_hit(
-        &self,
-        text: &str,
-        unit: &Range<usize>,
-        caps: &regex::Captures<'_>,
-        names: &[String],
-        from: &Quantity,
-        to: &Quantity,
-        change: &Quantity,
-    ) -> Option<Hit> {
-        if from.unit != Unit::Percent || to.unit != Unit::Percent || change.unit != Unit::Percent {
-            return None;
-        }
-        // The difference of the rates as written: the writer subtracted the two figures.
-        let points = to.value.checked_sub(from.value)?.checked_abs()?;
-        if !change.rounding_interval().contains(&points) {
-            return None;
-        }
-        let mut hit = self.operands.hit(text, unit.start, caps)?;
-        hit.vars.extend(captured_vars(caps, names));
-        Some(
-            hit.var("actual", format!("{points}个百分点"))
-                .var("direction", ""),
-        )
+/// `由95%提高到98%，提高3%`: the stated % equals the difference of the two rates as written (the
+/// writer subtracted the figures); returns that difference in points.
+fn points_as_percent(from: &Quantity, to: &Quantity, change: &Quantity) -> Option<Dec> {
+    if from.unit != Unit::Percent || to.unit != Unit::Percent || change.unit != Unit::Percent {
+        return None;
     }
+    let points = to.value.checked_sub(from.value)?.checked_abs()?;
+    change
+        .rounding_interval()
+        .contains(&points)
+        .then_some(points)
 }
 
 /// Average annual change over `n` years: the stated rate g must satisfy (1 + g)^n = B/A within

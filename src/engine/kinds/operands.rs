@@ -221,12 +221,18 @@ impl Operands {
     }
 
     /// A hit for a match in the unit starting at `base`: the reported capture, with the whole
-    /// match as its extent.
+    /// match as its extent and every capture as a template variable.
     pub fn hit(&self, text: &str, base: usize, caps: &Captures<'_>) -> Option<Hit> {
         let span = self.report_span(caps)?;
         let whole = caps.get(0)?.range();
         let mut hit = Hit::at(text, base + span.start..base + span.end);
         hit.extent = Some(base + whole.start..base + whole.end);
+        hit.vars.extend(self.names.iter().map(|n| {
+            (
+                n.clone(),
+                caps.name(n).map_or("", |m| m.as_str()).to_owned(),
+            )
+        }));
         Some(hit)
     }
 
@@ -244,19 +250,6 @@ pub fn exact_quantity(caps: &Captures<'_>, name: &str) -> Option<Quantity> {
     let text = caps.name(name)?.as_str();
     let q = parse_quantity(text)?;
     q.is_exact().then_some(q)
-}
-
-/// Hits carry the operands as written plus computed values.
-pub fn captured_vars(caps: &Captures<'_>, names: &[String]) -> Vec<(String, String)> {
-    names
-        .iter()
-        .map(|n| {
-            (
-                n.clone(),
-                caps.name(n).map_or("", |m| m.as_str()).to_owned(),
-            )
-        })
-        .collect()
 }
 
 /// The interval a stated figure stands for: rounded half-up at its written precision, or

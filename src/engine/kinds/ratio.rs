@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::operands::{captured_vars, exact_quantity, lenient_interval, percent, Operands};
+use super::operands::{exact_quantity, lenient_interval, percent, Operands};
 use crate::engine::finding::Hit;
 use crate::number::{Dec, Quantity, Rounding, Unit};
 use crate::rules::raw::RawRatio;
@@ -74,10 +74,9 @@ impl Ratio {
 
     /// Checks one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
-        let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
             if caps.name("mean").is_some() {
-                if let Some(hit) = self.mean_hit(text, &unit, &caps, names) {
+                if let Some(hit) = self.mean_hit(text, &unit, &caps) {
                     out.push(hit);
                 }
                 continue;
@@ -108,10 +107,9 @@ impl Ratio {
             let Some((actual, nearest)) = found else {
                 continue;
             };
-            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
+            let Some(hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
-            hit.vars.extend(captured_vars(&caps, names));
             out.push(hit.var("actual", actual).var("nearest", nearest));
         }
     }
@@ -120,13 +118,7 @@ impl Ratio {
 impl Ratio {
     /// GRIM for means of integer data: a mean with d decimals over n items must be s/n for some
     /// integer s (`5人…平均年龄37.37岁` is impossible).
-    fn mean_hit(
-        &self,
-        text: &str,
-        unit: &Range<usize>,
-        caps: &regex::Captures<'_>,
-        names: &[String],
-    ) -> Option<Hit> {
+    fn mean_hit(&self, text: &str, unit: &Range<usize>, caps: &regex::Captures<'_>) -> Option<Hit> {
         let whole = exact_quantity(caps, "whole")?;
         let mean = exact_quantity(caps, "mean")?;
         if !whole.interval().is_point() || !whole.value.is_integer() || whole.value <= Dec::ZERO {
@@ -152,8 +144,7 @@ impl Ratio {
             .filter_map(show)
             .collect::<Vec<_>>()
             .join("，");
-        let mut hit = self.operands.hit(text, unit.start, caps)?;
-        hit.vars.extend(captured_vars(caps, names));
+        let hit = self.operands.hit(text, unit.start, caps)?;
         Some(hit.var("actual", "").var("nearest", nearest))
     }
 }

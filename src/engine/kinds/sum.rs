@@ -7,7 +7,7 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::compile_regex;
-use super::operands::{captured_vars, exact_quantity, Operands};
+use super::operands::{exact_quantity, Operands};
 use crate::engine::finding::Hit;
 use crate::number::{extract, parse_quantity, Dec, Interval, Quantity, Unit};
 use crate::rules::raw::RawSum;
@@ -139,7 +139,6 @@ impl Sum {
 
     /// Checks one unit.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
-        let names = self.operands.names();
         for caps in self.operands.matches(text, unit.clone()) {
             let total = match &self.total {
                 Some(t) => (**t).clone(),
@@ -179,11 +178,10 @@ impl Sum {
             if !fire {
                 continue;
             }
-            let Some(mut hit) = self.operands.hit(text, unit.start, &caps) else {
+            let Some(hit) = self.operands.hit(text, unit.start, &caps) else {
                 continue;
             };
             let written: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
-            hit.vars.extend(captured_vars(&caps, names));
             let hit = hit
                 .var("sum", display_sum(stated_sum, &total))
                 .var("parts", written.join(" + "))
