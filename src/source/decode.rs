@@ -1,10 +1,11 @@
 //! Bytes → text. A byte order mark decides (UTF-8, UTF-16LE/BE); otherwise valid UTF-8 is taken
 //! as is; otherwise UTF-16 without a BOM is recognised by its NUL bytes; otherwise GB18030 (a
-//! superset of GBK and GB2312, the encodings of older Chinese government files) is tried. Decoding
+//! superset of GBK and GB2312, the encodings of older Chinese government files) or Big5 is tried,
+//! in the order chardetng's guess suggests. Decoding
 //! never replaces bytes: text that is valid in none of them is an error naming the byte offset.
 //! `--encoding` forces one encoding.
 
-use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{DecoderResult, Encoding, BIG5, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::SourceError;
 
@@ -75,28 +76,51 @@ pub fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<String
     }
 }
 
-/// The UTF-16 byte order of text without a BOM, judged by where its NUL bytes fall: ASCII and
-/// CJK punctuation put a NUL in every other byte of UTF-16 and almost nowhere in other text.
-fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    let sample = &bytes[..bytes.len().min(8192) & !1];
-    if sample.len() < 4 {
+/// The UTF-16 byte order of text without a BOM. Text in UTF-16 has NUL bytes (ASCII such as
+/// line breaks and digits, and CJK characters like 一 U+4E00), so this is tried for bytes with
+/// NULs: each byte order is decoded strictly, and the one whose characters are nearly all
+/// common text (ASCII, CJK, CJK punctuation, full-width forms, general punctuation) wins.
+/// Binary data decodes to control characters and scattered code points in both orders.
+fn sniff_utf16(bytes: &[u8]) -> Option<(&'static Encoding, String)> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
-    let pairs = sample.len() / 2;
-    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|&&b| b == 0)
-        .count();
-    if odd * 10 >= pairs * 3 && even * 20 < pairs {
-        Some(UTF_16LE)
-    } else if even * 10 >= pairs * 3 && odd * 20 < pairs {
-        Some(UTF_16BE)
-    } else {
-        None
+    let mut best: Option<(&'static Encoding, String, usize)> = None;
+    for encoding in [UTF_16LE, UTF_16BE] {
+        let Ok(text) = decode_strict(encoding, bytes) else {
+            continue;
+        };
+        let Some(score) = text_score(&text) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| score > b.2) {
+            best = Some((encoding, text, score));
+        }
     }
+    best.filter(|b| b.2 >= 90).map(|(e, t, _)| (e, t))
+}
+
+/// Per cent of the first characters of `text` that are common in reports; `None` when there is
+/// a control character other than white space or a noncharacter.
+fn text_score(text: &str) -> Option<usize> {
+    let mut common = 0usize;
+    let mut total = 0usize;
+    for c in text.chars().take(4096) {
+        total += 1;
+        match c {
+            '\t' | '\n' | '\r' | '\u{c}' => common += 1,
+            '\u{fffe}' | '\u{ffff}' => return None,
+            c if c.is_control() => return None,
+            ' '..='~'
+            | '\u{a0}'..='\u{ff}'
+            | '\u{2000}'..='\u{206f}'
+            | '\u{3000}'..='\u{303f}'
+            | '\u{4e00}'..='\u{9fff}'
+            | '\u{ff00}'..='\u{ffef}' => common += 1,
+            _ => {}
+        }
+    }
+    (total > 0).then(|| common * 100 / total)
 }
 
 /// What decoding found.
@@ -161,29 +185,47 @@ pub fn decode_bytes(
             if bytes[..bytes.len().min(super::BINARY_PROBE)].contains(&0) {
                 return Ok(Decoded::Binary);
             }
-            return match decode_strict(GB18030, bytes) {
-                Ok(text) => Ok(Decoded::Text(
-                    text,
-                    Decoding {
-                        encoding: GB18030,
-                        bom: false,
-                    },
-                )),
-                Err(_) => Err(SourceError::InvalidUtf8 {
-                    offset: bad,
-                    line: line_of(bad),
-                }),
+            // Big5 byte pairs are nearly all valid GB18030 too, so the choice between the two
+            // is a statistical guess (chardetng); the other is tried if the guess does not decode.
+            let order = if guess_big5(bytes) {
+                [BIG5, GB18030]
+            } else {
+                [GB18030, BIG5]
             };
+            for encoding in order {
+                if let Ok(text) = decode_strict(encoding, bytes) {
+                    return Ok(Decoded::Text(
+                        text,
+                        Decoding {
+                            encoding,
+                            bom: false,
+                        },
+                    ));
+                }
+            }
+            return Err(SourceError::InvalidUtf8 {
+                offset: bad,
+                line: line_of(bad),
+            });
         }
     }
     // Valid UTF-8 with NUL bytes: UTF-16 of plain ASCII, or binary.
     Ok(try_utf16(bytes).unwrap_or(Decoded::Binary))
 }
 
+/// True when chardetng judges legacy Chinese bytes to be Big5 (traditional) rather than GBK.
+fn guess_big5(bytes: &[u8]) -> bool {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(
+        &bytes[..bytes.len().min(64 * 1024)],
+        bytes.len() <= 64 * 1024,
+    );
+    detector.guess(None, chardetng::Utf8Detection::Deny) == BIG5
+}
+
 /// Text that looks and decodes like UTF-16 without a byte order mark.
 fn try_utf16(bytes: &[u8]) -> Option<Decoded> {
-    let encoding = sniff_utf16(bytes)?;
-    let text = decode_strict(encoding, bytes).ok()?;
+    let (encoding, text) = sniff_utf16(bytes)?;
     Some(Decoded::Text(
         text,
         Decoding {
@@ -203,6 +245,38 @@ mod tests {
             Ok(Decoded::Binary) => ("<binary>".to_owned(), None),
             Err(e) => (format!("<error: {e}>"), None),
         }
+    }
+
+    #[test]
+    fn utf16_of_mostly_chinese_text_is_found_without_a_bom() {
+        let original =
+            "关于二〇二〇年法治政府建设工作情况的报告\n全区办理行政复议案件一百八十二件。\n";
+        for little in [true, false] {
+            let bytes: Vec<u8> = original
+                .encode_utf16()
+                .flat_map(|u| {
+                    if little {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect();
+            assert_eq!(text(&bytes).0, original);
+        }
+        // NUL bytes on both sides, or control characters once decoded: binary.
+        assert_eq!(text(b"\x00\x01\x02\x00ab").0, "<binary>");
+        assert_eq!(text(b"\x01\x00\x02\x00\x03\x00").0, "<binary>");
+    }
+
+    #[test]
+    fn big5_is_told_from_gbk() {
+        let traditional = "政府資訊公開年度報告：本年度受理申請三百零一件，較上年增長百分之五，辦結率達到百分之九十八。";
+        let (big5, _, _) = BIG5.encode(traditional);
+        assert_eq!(text(&big5), (traditional.to_owned(), Some("Big5")));
+        let simplified = "政府信息公开年度报告：本年度受理申请三百零一件，较上年增长百分之五，办结率达到百分之九十八。";
+        let (gbk, _, _) = GB18030.encode(simplified);
+        assert_eq!(text(&gbk), (simplified.to_owned(), Some("gb18030")));
     }
 
     #[test]
