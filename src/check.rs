@@ -48,16 +48,15 @@ fn process(
     encoding: Option<&'static encoding_rs::Encoding>,
 ) -> Outcome {
     let path = input.display();
-    let bytes = match input {
-        Input::Stdin(_) => Ok(stdin.unwrap_or_default().to_vec()),
-        Input::File(p) => std::fs::read(p),
+    let loaded = match input {
+        Input::Stdin(_) => {
+            let bytes = stdin.unwrap_or_default().to_vec();
+            source::load_bytes_as(&path, &bytes, encoding).map(|l| (l, bytes))
+        }
+        Input::File(p) => source::load_file(p, &path, encoding),
     };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(err) => return Outcome::Failed(path, format!("cannot read: {err}")),
-    };
-    match source::load_bytes_as(&path, &bytes, encoding) {
-        Ok(Loaded::Text(doc)) => {
+    match loaded {
+        Ok((Loaded::Text(doc), bytes)) => {
             // A bug in a check must cost one document, not the run.
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 engine::check(&doc, rules)
@@ -72,7 +71,7 @@ fn process(
                 ),
             }
         }
-        Ok(Loaded::Binary) => Outcome::Skipped,
+        Ok((Loaded::Binary, _)) => Outcome::Skipped,
         Err(err) => Outcome::Failed(path, err.to_string()),
     }
 }
@@ -435,7 +434,8 @@ fn filter(run: &Run<'_>, doc: &Document, findings: Vec<Finding>) -> Vec<Finding>
                 if id == UNUSED_SUPPRESSION {
                     return true;
                 }
-                match suppressions.iter().position(|s| s.silences(id, &f.span)) {
+                let at = doc.source_span(f.span.clone());
+                match suppressions.iter().position(|s| s.silences(id, &at)) {
                     Some(i) => {
                         used[i] = true;
                         false
@@ -478,12 +478,30 @@ fn apply_fixes(
         Fixing::Off => return Ok(Some(findings)),
         Fixing::Write(mode) | Fixing::Diff(mode) => mode,
     };
-    let (fixed_text, fixed) = crate::fix::apply(&doc.text, &findings, mode);
+    // Fixes are written to the file as written: spans move to the source, and a fix of text
+    // that is not a verbatim copy of the source (an entity, a .docx, a PDF) is not applied.
+    let in_source: Vec<Finding> = findings
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.fix = f.fix.filter(|x| doc.fixable(x.span.clone())).map(|mut x| {
+                x.span = doc.source_span(x.span);
+                x
+            });
+            f
+        })
+        .collect();
+    let source_text = doc.source_text();
+    let (fixed_text, fixed) = crate::fix::apply(source_text, &in_source, mode);
     if let Fixing::Diff(_) = fixing {
         if !fixed.is_empty() {
             summary.fixed += fixed.len();
             summary.fixed_files += 1;
-            reporter.diff(&crate::fix::unified_diff(&doc.path, &doc.text, &fixed_text))?;
+            reporter.diff(&crate::fix::unified_diff(
+                &doc.path,
+                source_text,
+                &fixed_text,
+            ))?;
         }
         return Ok(None);
     }

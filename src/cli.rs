@@ -36,6 +36,18 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Print the text tally checks in each file (what HTML, .docx, PDF and Markdown become).
+    Extract {
+        /// Files to extract (`-` for stdin, read as text).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Decode every file with this encoding instead of detecting it.
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
+        /// Print the tables found instead of the text, one row per line, cells between `|`.
+        #[arg(long)]
+        tables: bool,
+    },
     /// Run the embedded examples of every rule (built-in and given rule files).
     Test {
         /// Extra rule files or folders to test (in addition to the built-in packs).

@@ -159,3 +159,85 @@ pub fn test(paths: &[std::path::PathBuf], no_default_rules: bool) -> u8 {
         EXIT_CLEAN
     }
 }
+
+/// `tally extract`: the text (or the tables) each file gives the rules.
+pub fn extract(paths: &[std::path::PathBuf], encoding: Option<&str>, tables: bool) -> u8 {
+    use std::io::{Read, Write};
+
+    use crate::source::{self, tables::Grid, Loaded};
+
+    let forced = match encoding {
+        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            Some(e) => Some(e),
+            None => {
+                eprintln!("error: --encoding {label}: unknown encoding (try utf-8, gb18030, gbk, big5, utf-16le, utf-16be)");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut status = crate::EXIT_CLEAN;
+    for path in paths {
+        let shown = path.display().to_string();
+        let loaded = if shown == "-" {
+            let mut bytes = Vec::new();
+            match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) => source::load_bytes_as("-", &bytes, forced).map(|l| (l, bytes)),
+                Err(err) => Err(source::SourceError::Io(err.to_string())),
+            }
+        } else {
+            source::load_file(path, &shown, forced)
+        };
+        let doc = match loaded {
+            Ok((Loaded::Text(doc), _)) => doc,
+            Ok((Loaded::Binary, _)) => {
+                eprintln!("{shown}: skipped: binary file");
+                continue;
+            }
+            Err(err) => {
+                eprintln!("{shown}: error: {err}");
+                status = EXIT_ERROR;
+                continue;
+            }
+        };
+        if paths.len() > 1 {
+            let _ = writeln!(out, "==> {shown} <==");
+        }
+        let written = if tables {
+            let found;
+            let list = if doc.tables.is_empty() {
+                found = source::tables::text_tables(&doc.text, &doc.blocks.lines);
+                &found
+            } else {
+                &doc.tables
+            };
+            let mut text = String::new();
+            for (i, table) in list.iter().enumerate() {
+                let grid = Grid::new(table);
+                text.push_str(&format!(
+                    "# table {} ({} rows × {} columns)\n",
+                    i + 1,
+                    grid.rows.len(),
+                    grid.columns
+                ));
+                for row in &grid.rows {
+                    let cells: Vec<&str> = row
+                        .iter()
+                        .map(|s| s.as_ref().map_or("", |s| doc.text[s.span.clone()].trim()))
+                        .collect();
+                    text.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+            }
+            out.write_all(text.as_bytes())
+        } else {
+            out.write_all(doc.text.as_bytes())
+        };
+        if written.is_err() {
+            return EXIT_ERROR;
+        }
+    }
+    let _ = out.flush();
+    status
+}

@@ -65,6 +65,11 @@ where
             no_default_rules,
         } => commands::test(&paths, no_default_rules),
         cli::Command::Config { config } => commands::show_config(&config),
+        cli::Command::Extract {
+            paths,
+            encoding,
+            tables,
+        } => commands::extract(&paths, encoding.as_deref(), tables),
     };
     ExitCode::from(code)
 }

@@ -56,7 +56,9 @@ pub fn parse(doc: &Document) -> Vec<Suppression> {
     let Some(re) = comments() else {
         return Vec::new();
     };
-    let text = &doc.text;
+    // Comments are read in the file as written (an HTML page's comments are not in its text).
+    let text = doc.source_text();
+    let index = doc.source_index();
     let mut out = Vec::new();
     let mut open: Vec<(Range<usize>, Vec<String>, usize)> = Vec::new();
     for caps in re.captures_iter(text) {
@@ -67,14 +69,10 @@ pub fn parse(doc: &Document) -> Vec<Suppression> {
         match verb.as_str() {
             "ignore" => {
                 // The next line with something on it after the comment's line.
-                let line = doc.index.line_of(whole.end());
-                let covers = doc
-                    .blocks
-                    .lines
-                    .iter()
-                    .skip(line + 1)
-                    .find(|l| !text[(*l).clone()].trim().is_empty())
-                    .cloned()
+                let line = index.line_of(whole.end());
+                let covers = (line + 1..index.line_count(text))
+                    .map(|l| index.line_range(l, text))
+                    .find(|l| !text[l.clone()].trim().is_empty())
                     .unwrap_or(whole.end()..whole.end());
                 out.push(Suppression {
                     comment: whole.range(),
@@ -114,7 +112,8 @@ pub fn parse(doc: &Document) -> Vec<Suppression> {
 }
 
 impl Suppression {
-    /// True when this suppression silences a finding of `rule` at `span`.
+    /// True when this suppression silences a finding of `rule` at `span` (a range of the file as
+    /// written: [`Document::source_span`]).
     pub fn silences(&self, rule: &str, span: &Range<usize>) -> bool {
         span.start >= self.covers.start
             && span.start < self.covers.end.max(self.covers.start + 1)

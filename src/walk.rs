@@ -8,7 +8,16 @@ use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
 
 /// File globs checked by default when walking folders.
-pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md"];
+pub const DEFAULT_GLOBS: &[&str] = &[
+    "*.txt",
+    "*.md",
+    "*.markdown",
+    "*.html",
+    "*.htm",
+    "*.shtml",
+    "*.docx",
+    "*.pdf",
+];
 
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

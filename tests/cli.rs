@@ -236,7 +236,7 @@ fn walking_honours_gitignore_hidden_files_and_globs() {
     write(dir.path(), ".gitignore", b"ignored/\n");
     write(dir.path(), "a.txt", DEFECTIVE.as_bytes());
     write(dir.path(), "b.md", DEFECTIVE.as_bytes());
-    write(dir.path(), "c.html", DEFECTIVE.as_bytes());
+    write(dir.path(), "c.rst", DEFECTIVE.as_bytes());
     write(dir.path(), "ignored/d.txt", DEFECTIVE.as_bytes());
     write(dir.path(), ".hidden/e.txt", DEFECTIVE.as_bytes());
     let files = |extra: &[&str]| {
@@ -259,8 +259,8 @@ fn walking_honours_gitignore_hidden_files_and_globs() {
     };
     assert_eq!(files(&[]), ["./a.txt", "./b.md"]);
     assert_eq!(
-        files(&["--glob", "*.html"]),
-        ["./a.txt", "./b.md", "./c.html"]
+        files(&["--glob", "*.rst"]),
+        ["./a.txt", "./b.md", "./c.rst"]
     );
     assert_eq!(files(&["--glob", "!b.md"]), ["./a.txt"]);
 }

@@ -63,8 +63,7 @@ impl<W: Write> Reporter for GithubReporter<'_, W> {
                 continue;
             }
             *slot += 1;
-            let start = doc.position(f.span.start);
-            let end = doc.position(f.span.end);
+            let (start, end) = doc.span_positions(f.span.clone());
             let mut props = format!("file={},line={}", escape_property(&doc.path), start.line);
             // Columns only for single-line findings: GitHub ignores them otherwise.
             if start.line == end.line {

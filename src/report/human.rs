@@ -91,11 +91,11 @@ pub fn render_finding(
         code: Some(&rule.id),
         severity: miette_severity(rule.severity),
         help: finding.help.as_deref(),
-        span: finding.span.clone(),
+        span: doc.source_span(finding.span.clone()),
         source: TextSource {
             name: &doc.path,
-            text: &doc.text,
-            index: &doc.index,
+            text: doc.source_text(),
+            index: doc.source_index(),
         },
     };
     let mut out = String::new();

@@ -20,6 +20,8 @@ pub struct JsonDiagnostic<'a> {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// Byte offsets into the file as written, decoded to UTF-8 (the extracted text for .docx
+    /// and PDF).
     pub byte_start: usize,
     pub byte_end: usize,
     pub message: &'a str,
@@ -28,6 +30,9 @@ pub struct JsonDiagnostic<'a> {
     /// The file's encoding when it is not UTF-8 (byte offsets are into the decoded UTF-8 text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<&'static str>,
+    /// The 1-based page, for PDFs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
 }
 
 /// A proposed replacement.
@@ -52,8 +57,8 @@ pub fn diagnostic<'a>(
     rules: &'a RuleSet,
 ) -> JsonDiagnostic<'a> {
     let rule = &rules.rules[finding.rule];
-    let start = doc.position(finding.span.start);
-    let end = doc.position(finding.span.end);
+    let (start, end) = doc.span_positions(finding.span.clone());
+    let bytes = doc.source_span(finding.span.clone());
     JsonDiagnostic {
         path: &doc.path,
         rule: &rule.id,
@@ -62,15 +67,19 @@ pub fn diagnostic<'a>(
         column: start.column,
         end_line: end.line,
         end_column: end.column,
-        byte_start: finding.span.start,
-        byte_end: finding.span.end,
+        byte_start: bytes.start,
+        byte_end: bytes.end,
         message: &finding.message,
         help: finding.help.as_deref(),
         encoding: doc.decoding.reported_name(),
-        fix: finding.fix.as_ref().map(|f| JsonFix {
-            replacement: &f.replacement,
-            byte_start: f.span.start,
-            byte_end: f.span.end,
+        page: doc.page(finding.span.start),
+        fix: finding.fix.as_ref().map(|f| {
+            let at = doc.source_span(f.span.clone());
+            JsonFix {
+                replacement: &f.replacement,
+                byte_start: at.start,
+                byte_end: at.end,
+            }
         }),
     }
 }

@@ -76,8 +76,9 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
         let prints = fingerprints(doc, findings, self.rules);
         for (f, print) in findings.iter().zip(prints) {
             let rule = &self.rules.rules[f.rule];
-            let start = doc.position(f.span.start);
-            let end = doc.position(f.span.end);
+            let (start, end) = doc.span_positions(f.span.clone());
+            let at = doc.source_span(f.span.clone());
+            let source = doc.source_text();
             let mut result = json!({
                 "ruleId": rule.id,
                 "ruleIndex": f.rule,
@@ -91,8 +92,8 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
                             "startColumn": start.column,
                             "endLine": end.line,
                             "endColumn": end.column,
-                            "charOffset": doc.text[..f.span.start].chars().count(),
-                            "charLength": doc.text[f.span.clone()].chars().count(),
+                            "charOffset": source[..at.start].chars().count(),
+                            "charLength": source[at].chars().count(),
                         }
                     }
                 }],

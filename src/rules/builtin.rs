@@ -20,4 +20,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ),
     ("rules/style.toml", include_str!("../../rules/style.toml")),
     ("rules/sums.toml", include_str!("../../rules/sums.toml")),
+    ("rules/tables.toml", include_str!("../../rules/tables.toml")),
 ];

@@ -9,14 +9,15 @@ use toml::Spanned;
 use super::raw::RawRule;
 use super::{Case, Examples, Issues, Rule, RuleIssue, Severity, Template};
 use crate::engine::kinds::{
-    count, date, field, growth, pairs, pattern, ratio, repeat, sequence, sum, Kind, KIND_NAMES,
+    count, date, field, growth, pairs, pattern, ratio, repeat, sequence, sum, table, Kind,
+    KIND_NAMES,
 };
 use crate::source::Scope;
 
 /// The fixed rule categories: the part of every rule id before `/`.
 pub const CATEGORIES: &[&str] = &[
     "date", "number", "ratio", "sum", "count", "growth", "field", "punct", "repeat", "sequence",
-    "style", "xref",
+    "table", "style", "xref",
 ];
 
 /// Parses a spanned template, reporting syntax errors inside the string.
@@ -221,7 +222,7 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
     let default_scope = match kind {
         Kind::Pairs(_) => Scope::Paragraph,
         Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) => Scope::Statement,
-        Kind::Field(_) | Kind::Sequence(_) => Scope::Document,
+        Kind::Field(_) | Kind::Sequence(_) | Kind::Table(_) => Scope::Document,
         _ => Scope::Line,
     };
     Some(Rule {
@@ -289,7 +290,8 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
         );
         return None;
     }
-    let tables: [(&str, Option<std::ops::Range<usize>>); 10] = [
+    let tables: [(&str, Option<std::ops::Range<usize>>); 11] = [
+        ("table", raw.table.as_ref().map(Spanned::span)),
         ("date", raw.date.as_ref().map(Spanned::span)),
         ("sequence", raw.sequence.as_ref().map(Spanned::span)),
         ("pattern", raw.pattern.as_ref().map(Spanned::span)),
@@ -354,6 +356,10 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
             .sequence
             .as_ref()
             .map(|p| sequence::Sequence::compile(p.get_ref(), issues).map(Kind::Sequence)),
+        "table" => raw
+            .table
+            .as_ref()
+            .map(|p| table::TableKind::compile(p.get_ref(), issues).map(Kind::Table)),
         _ => None,
     };
     match kind {

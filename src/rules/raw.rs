@@ -27,6 +27,7 @@ pub struct RawRule {
     pub count: Option<Spanned<RawCount>>,
     pub date: Option<Spanned<RawDate>>,
     pub sequence: Option<Spanned<RawSequence>>,
+    pub table: Option<Spanned<RawTable>>,
     pub tests: Option<Spanned<RawTests>>,
 }
 
@@ -191,6 +192,22 @@ pub struct RawSequence {
     pub reset: Vec<Spanned<String>>,
     #[serde(default)]
     pub skip: Vec<Spanned<String>>,
+}
+
+/// `[rule.table]`: figures in tables that must add up.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawTable {
+    pub check: Spanned<String>,
+    pub total: Option<Spanned<String>>,
+    pub exclude: Option<Spanned<String>>,
+    pub within: Option<Spanned<String>>,
+    #[serde(default)]
+    pub left: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub right: Vec<Spanned<String>>,
+    pub integers: Option<Spanned<String>>,
+    pub layout: Option<Spanned<bool>>,
 }
 
 /// One numbering style of a `sequence` rule.

@@ -4,13 +4,25 @@
 
 mod blocks;
 mod decode;
+mod docx;
+#[cfg(test)]
+mod docx_writer;
+pub mod extract;
+mod html;
 mod line_index;
+mod markdown;
+mod pdf;
+pub mod tables;
+mod zip;
 
 pub use blocks::{clauses, Blocks, Scope};
 pub use decode::{decode_strict, Decoding};
+pub use extract::{Cell, OffsetMap, Table};
 pub use line_index::{LineIndex, Position};
 
 use std::fmt;
+use std::ops::Range;
+use std::path::Path;
 
 /// How many leading bytes are inspected for NUL bytes when deciding a file is binary.
 const BINARY_PROBE: usize = 8192;
@@ -28,6 +40,59 @@ pub struct Document {
     pub blocks: Blocks,
     /// How the file was decoded (UTF-8 unless it said or showed otherwise).
     pub decoding: Decoding,
+    /// What kind of file the text came from.
+    pub format: Format,
+    /// The file as written, when the checked text differs from it (HTML, Markdown).
+    pub origin: Option<Box<Origin>>,
+    /// Tables the format laid out (HTML, .docx); text tables are found by the `table` kind.
+    pub tables: Vec<Table>,
+    /// Offsets of the text where each page starts (PDF only).
+    pub pages: Vec<usize>,
+}
+
+/// The kind of file a document was read from, judged by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    /// The format of a path, by its extension (text when unknown).
+    pub fn of_path(path: &str) -> Format {
+        let lower = path.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+        match ext {
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" | "shtml" | "xhtml" => Format::Html,
+            "docx" => Format::Docx,
+            "pdf" => Format::Pdf,
+            _ => Format::Text,
+        }
+    }
+
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "Markdown",
+            Format::Html => "HTML",
+            Format::Docx => "Word .docx",
+            Format::Pdf => "PDF",
+        }
+    }
+}
+
+/// The source a document's text was extracted from, for positions and display.
+#[derive(Debug)]
+pub struct Origin {
+    pub source: String,
+    pub index: LineIndex,
+    /// Text offset → source offset; `None` when they are the same (Markdown with code blanked).
+    pub map: Option<OffsetMap>,
 }
 
 /// Why a document could not be loaded.
@@ -43,6 +108,8 @@ pub enum SourceError {
     },
     /// The file could not be read.
     Io(String),
+    /// The container or markup could not be read (a corrupt .docx, a PDF without `pdftotext`).
+    Format(String),
 }
 
 impl fmt::Display for SourceError {
@@ -57,6 +124,7 @@ impl fmt::Display for SourceError {
                 "invalid {encoding} at byte offset {offset} (line {line}); check the file's encoding (--encoding)"
             ),
             SourceError::Io(message) => write!(f, "cannot read: {message}"),
+            SourceError::Format(message) => f.write_str(message),
         }
     }
 }
@@ -87,20 +155,117 @@ pub fn load_bytes(path: &str, bytes: &[u8]) -> Result<Loaded, SourceError> {
     load_bytes_as(path, bytes, None)
 }
 
-/// Like [`load_bytes`], with an encoding forced by `--encoding`.
+/// Like [`load_bytes`], with an encoding forced by `--encoding`. The format is judged by the
+/// path's extension; a PDF needs the file on disk ([`load_file`]).
 pub fn load_bytes_as(
     path: &str,
     bytes: &[u8],
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Loaded, SourceError> {
-    match decode::decode_bytes(bytes, forced)? {
-        decode::Decoded::Binary => Ok(Loaded::Binary),
-        decode::Decoded::Text(text, decoding) => {
-            let mut doc = Document::new(path, text);
-            doc.decoding = decoding;
-            Ok(Loaded::Text(doc))
+    let format = Format::of_path(path);
+    match format {
+        Format::Docx => {
+            let extracted = docx::extract(bytes)
+                .map_err(|e| SourceError::Format(format!("cannot read .docx: {e}")))?;
+            let mut doc = Document::new(path, extracted.text);
+            doc.format = format;
+            doc.tables = extracted.tables;
+            return Ok(Loaded::Text(doc));
         }
+        Format::Pdf => {
+            return Err(SourceError::Format(
+                "a PDF on standard input cannot be read; pass the file's path".to_owned(),
+            ))
+        }
+        Format::Text | Format::Markdown | Format::Html => {}
     }
+    let forced = match (forced, format) {
+        (None, Format::Html) => html_charset(bytes),
+        _ => forced,
+    };
+    let (text, decoding) = match decode::decode_bytes(bytes, forced)? {
+        decode::Decoded::Binary if format == Format::Text => return Ok(Loaded::Binary),
+        decode::Decoded::Binary => {
+            return Err(SourceError::Format(format!(
+                "not a {} file: the bytes look binary (NUL bytes)",
+                format.name()
+            )))
+        }
+        decode::Decoded::Text(text, decoding) => (text, decoding),
+    };
+    let mut doc = match format {
+        Format::Html => {
+            let extracted = html::extract(&text);
+            let mut doc = Document::new(path, extracted.text);
+            doc.tables = extracted.tables;
+            doc.origin = Some(Box::new(Origin {
+                index: LineIndex::new(&text),
+                source: text,
+                map: Some(extracted.map),
+            }));
+            doc
+        }
+        Format::Markdown => match markdown::mask_code(&text) {
+            Some(masked) => {
+                let mut doc = Document::new(path, masked);
+                doc.origin = Some(Box::new(Origin {
+                    index: LineIndex::new(&text),
+                    source: text,
+                    map: None,
+                }));
+                doc
+            }
+            None => Document::new(path, text),
+        },
+        _ => Document::new(path, text),
+    };
+    doc.format = format;
+    doc.decoding = decoding;
+    Ok(Loaded::Text(doc))
+}
+
+/// Loads a file from disk: PDFs through `pdftotext`, everything else from its bytes (returned
+/// too, for writing fixes back).
+pub fn load_file(
+    path: &Path,
+    shown: &str,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<(Loaded, Vec<u8>), SourceError> {
+    if Format::of_path(shown) == Format::Pdf {
+        let (text, pages) = pdf::extract(path)?;
+        let mut doc = Document::new(shown, text);
+        doc.format = Format::Pdf;
+        doc.pages = pages;
+        return Ok((Loaded::Text(doc), Vec::new()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| SourceError::Io(e.to_string()))?;
+    let loaded = load_bytes_as(shown, &bytes, forced)?;
+    Ok((loaded, bytes))
+}
+
+/// The encoding an HTML page declares in its first kilobytes (`<meta charset=gbk>`, or the
+/// `http-equiv` form), when it is not UTF-8 (UTF-8 is found without being told).
+fn html_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let at = memchr::memmem::find(&lower, b"charset=")? + b"charset=".len();
+    let rest = &lower[at..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+        .unwrap_or(rest.len());
+    let encoding = encoding_rs::Encoding::for_label(&rest[..end])?;
+    // GB2312 and GBK pages are decoded as GB18030, their superset.
+    let encoding = if encoding == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        encoding
+    };
+    (encoding != encoding_rs::UTF_8).then_some(encoding)
 }
 
 impl Document {
@@ -114,12 +279,83 @@ impl Document {
             index,
             blocks,
             decoding: Decoding::default(),
+            format: Format::Text,
+            origin: None,
+            tables: Vec::new(),
+            pages: Vec::new(),
         }
     }
 
-    /// 1-based position of a byte offset.
+    /// 1-based position of a byte offset of the text, in the file as written.
     pub fn position(&self, offset: usize) -> Position {
-        self.index.position(offset, &self.text)
+        match &self.origin {
+            Some(origin) => origin
+                .index
+                .position(self.source_offset(offset), &origin.source),
+            None => self.index.position(offset, &self.text),
+        }
+    }
+
+    /// Start and end positions of a span of the text, in the file as written.
+    pub fn span_positions(&self, span: Range<usize>) -> (Position, Position) {
+        match &self.origin {
+            Some(origin) => {
+                let at = self.source_span(span);
+                (
+                    origin.index.position(at.start, &origin.source),
+                    origin.index.position(at.end, &origin.source),
+                )
+            }
+            None => (
+                self.index.position(span.start, &self.text),
+                self.index.position(span.end, &self.text),
+            ),
+        }
+    }
+
+    /// The file as written (the text itself for plain text, .docx and PDF).
+    pub fn source_text(&self) -> &str {
+        self.origin.as_ref().map_or(&self.text, |o| &o.source)
+    }
+
+    /// The line index of [`Document::source_text`].
+    pub fn source_index(&self) -> &LineIndex {
+        self.origin.as_ref().map_or(&self.index, |o| &o.index)
+    }
+
+    fn source_offset(&self, offset: usize) -> usize {
+        match self.origin.as_ref().and_then(|o| o.map.as_ref()) {
+            Some(map) => map.source_offset(offset),
+            None => offset,
+        }
+    }
+
+    /// A range of the text as a range of [`Document::source_text`].
+    pub fn source_span(&self, span: Range<usize>) -> Range<usize> {
+        match self.origin.as_ref().and_then(|o| o.map.as_ref()) {
+            Some(map) => map.source_range(span),
+            None => span,
+        }
+    }
+
+    /// True when a fix of `span` can be written to the source as it is (the text there was copied
+    /// verbatim). Never for .docx and PDF, whose source tally does not write.
+    pub fn fixable(&self, span: Range<usize>) -> bool {
+        match self.format {
+            Format::Docx | Format::Pdf => false,
+            _ => match self.origin.as_ref().and_then(|o| o.map.as_ref()) {
+                Some(map) => map.is_verbatim(span),
+                None => true,
+            },
+        }
+    }
+
+    /// 1-based page of a text offset (PDF only).
+    pub fn page(&self, offset: usize) -> Option<usize> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        Some(self.pages.partition_point(|&start| start <= offset).max(1))
     }
 }
 

@@ -7,7 +7,7 @@ use super::compile_regex;
 use crate::engine::finding::Hit;
 use crate::rules::raw::RawField;
 use crate::rules::Issues;
-use crate::source::Document;
+use crate::source::{Document, Format};
 
 /// Placeholders a `field` rule provides.
 pub const VARS: &[&str] = &["match", "label", "value"];
@@ -36,7 +36,7 @@ fn label_finder(labels: &mut Vec<String>) -> Result<Regex, regex::Error> {
     labels.dedup();
     let alternation: Vec<String> = labels.iter().map(|l| regex::escape(l)).collect();
     Regex::new(&format!(
-        r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})[ \t\u{{a0}}\u{{3000}}]*[:：]",
+        r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})(?:[ \u{{a0}}\u{{3000}}]*[:：]|[ \u{{a0}}\u{{3000}}]*\t)",
         alternation.join("|")
     ))
 }
@@ -126,10 +126,15 @@ impl Field {
         })
     }
 
-    /// Checks the first `lines` lines of the document.
+    /// Checks the first `lines` lines of the document; the whole of an HTML page, whose header
+    /// block sits below navigation of any length.
     pub fn check(&self, doc: &Document, out: &mut Vec<Hit>) {
         let text = &doc.text;
-        for line in doc.blocks.lines.iter().take(self.lines) {
+        let lines = match doc.format {
+            Format::Html => usize::MAX,
+            _ => self.lines,
+        };
+        for line in doc.blocks.lines.iter().take(lines) {
             let body = &text[line.clone()];
             let found: Vec<(std::ops::Range<usize>, usize, &str)> = self
                 .finder

@@ -13,6 +13,7 @@ pub mod ratio;
 pub mod repeat;
 pub mod sequence;
 pub mod sum;
+pub mod table;
 
 use std::ops::Range;
 
@@ -32,11 +33,13 @@ pub enum Kind {
     Count(count::Count),
     Date(date::Date),
     Sequence(sequence::Sequence),
+    Table(table::TableKind),
 }
 
 /// Every kind name a rule file may use, in the order `tally rules` documents them.
 pub const KIND_NAMES: &[&str] = &[
     "pattern", "pairs", "repeat", "field", "ratio", "sum", "growth", "count", "date", "sequence",
+    "table",
 ];
 
 impl Kind {
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Count(_) => "count",
             Kind::Date(_) => "date",
             Kind::Sequence(_) => "sequence",
+            Kind::Table(_) => "table",
         }
     }
 
@@ -72,6 +76,7 @@ impl Kind {
             Kind::Count(k) => k.check(&doc.text, unit, out),
             Kind::Date(k) => k.check(doc, unit, out),
             Kind::Sequence(k) => k.check(doc, out),
+            Kind::Table(k) => k.check(doc, out),
         }
     }
 
@@ -91,7 +96,11 @@ impl Kind {
             Kind::Growth(k) => k.operands().regexes().iter().collect(),
             Kind::Count(k) => k.operands().regexes().iter().collect(),
             Kind::Date(k) => k.operands()?.regexes().iter().collect(),
-            Kind::Pairs(_) | Kind::Repeat(_) | Kind::Field(_) | Kind::Sequence(_) => return None,
+            Kind::Pairs(_)
+            | Kind::Repeat(_)
+            | Kind::Field(_)
+            | Kind::Sequence(_)
+            | Kind::Table(_) => return None,
         };
         Some(regexes)
     }
@@ -108,7 +117,7 @@ impl Kind {
     /// True when the kind ignores scopes and runs once per document.
     pub fn per_document(&self) -> bool {
         match self {
-            Kind::Field(_) | Kind::Sequence(_) => true,
+            Kind::Field(_) | Kind::Sequence(_) | Kind::Table(_) => true,
             Kind::Date(k) => k.per_document(),
             Kind::Pairs(k) => k.continue_unterminated,
             _ => false,
@@ -128,6 +137,7 @@ impl Kind {
             Kind::Count(k) => k.vars(),
             Kind::Date(k) => k.vars(),
             Kind::Sequence(_) => sequence::VARS.iter().map(|s| (*s).to_owned()).collect(),
+            Kind::Table(_) => table::VARS.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 }

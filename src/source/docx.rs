@@ -1,0 +1,1401 @@
+//! Text and tables of a Word .docx file (the main document part, `word/document.xml`).
+//!
+//! The extracted text has one line per body paragraph and one line per table row, so the
+//! 1-based line number of a finding is the paragraph (or row) number in document order:
+//!
+//! - a paragraph (`w:p`) is one line, ended by `"\n"` even when empty; inside it, `w:t` text
+//!   (entities decoded, line breaks in the XML made spaces), `w:tab`/`w:ptab` → `"\t"`,
+//!   text-wrapping `w:br` and `w:cr` → `" "`, page and column breaks → nothing,
+//!   `w:noBreakHyphen` → `"-"`, `w:softHyphen` and `w:sym` → nothing;
+//! - deleted and moved-away text (`w:del`, `w:moveFrom`, `w:delText`), field codes
+//!   (`w:instrText`, `w:fldData`) and ruby guide text (`w:rt`) are skipped; inserted text
+//!   (`w:ins`) and field results are kept;
+//! - of an `mc:AlternateContent` only the first `mc:Choice` is read, or the `mc:Fallback` when
+//!   there is no choice, never both (text boxes are written twice there);
+//! - the paragraphs of a text box (`w:txbxContent`) are joined with `" "` and appended, once,
+//!   to the paragraph that anchors the box, after a space;
+//! - a table row (`w:tr`) is one line of its cells (`w:tc`) separated by `"\t"`; a cell's
+//!   paragraphs are joined with `" "`; a table nested in a cell is flattened into the cell text.
+//!   Top-level tables are recorded in [`Extracted::tables`]; a vertically merged continuation
+//!   cell leaves an empty field in the line and no [`Cell`].
+//!
+//! Elements are matched by local name within the WordprocessingML namespace (transitional or
+//! strict, any prefix); elements whose prefix is not declared are matched by local name alone.
+//! There is no source text to map back to, so the offset map is the identity: the extracted
+//! text itself is what users are shown.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+use quick_xml::reader::NsReader;
+
+use super::extract::{Cell, Extracted, Table, TextBuilder};
+use super::zip::{self, Limits, ZipError};
+
+/// Deepest element nesting accepted in document.xml.
+pub const MAX_DEPTH: usize = 10_000;
+
+/// Deepest nesting accepted of paragraphs, tables, rows, cells and text boxes inside one
+/// another (each level of tables nested in table cells counts 3: table, row, cell). Nested content is copied once per level
+/// on its way out, so this bounds the work to a small multiple of the text size; real
+/// documents stay far below it.
+pub const MAX_NESTING: usize = 64;
+
+/// The conventional name of the main document part.
+pub const DOCUMENT_PART: &str = "word/document.xml";
+
+/// Why a .docx could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocxError {
+    /// The ZIP container could not be read.
+    Zip(ZipError),
+    /// The main document part is not well-formed XML (or nests too deeply); `offset` is a byte
+    /// offset in that part.
+    Xml { offset: u64, message: String },
+    /// The file is not a Word document; the reason says what was found instead.
+    NotDocx(String),
+}
+
+impl fmt::Display for DocxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocxError::Zip(e) => e.fmt(f),
+            DocxError::Xml { offset, message } => {
+                write!(f, "malformed {DOCUMENT_PART} at byte {offset}: {message}")
+            }
+            DocxError::NotDocx(reason) => write!(f, "not a Word .docx: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for DocxError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DocxError::Zip(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ZipError> for DocxError {
+    fn from(e: ZipError) -> Self {
+        DocxError::Zip(e)
+    }
+}
+
+/// Extracts the text and tables of the main document of the .docx file `bytes`.
+///
+/// Headers, footers, footnotes and comments (other parts) are not read.
+pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
+    const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(&OLE2_MAGIC) {
+        return Err(DocxError::NotDocx(
+            "this is an OLE2 compound file (a legacy .doc, or a password-protected .docx); \
+             save it as an unprotected .docx"
+                .into(),
+        ));
+    }
+    let limits = Limits::default();
+    let xml = match zip::read_entry(bytes, DOCUMENT_PART, &limits) {
+        Ok(xml) => xml,
+        Err(ZipError::MissingEntry { .. }) => {
+            // Some generators name the main part differently; the package relationships say.
+            match main_part_from_rels(bytes, &limits) {
+                Some(part) => zip::read_entry(bytes, &part, &limits)?,
+                None => {
+                    return Err(DocxError::NotDocx(format!(
+                        "the archive has no {DOCUMENT_PART}"
+                    )))
+                }
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    extract_document_xml(&xml)
+}
+
+/// Extracts the text and tables of a WordprocessingML main document part (the content of
+/// `word/document.xml`), following the rules in the module documentation.
+pub fn extract_document_xml(xml: &[u8]) -> Result<Extracted, DocxError> {
+    if xml.starts_with(&[0xFF, 0xFE]) || xml.starts_with(&[0xFE, 0xFF]) {
+        return Err(DocxError::Xml {
+            offset: 0,
+            message: "the part is UTF-16; only UTF-8 is supported".into(),
+        });
+    }
+    let text = std::str::from_utf8(xml).map_err(|e| DocxError::Xml {
+        offset: e.valid_up_to() as u64,
+        message: "invalid UTF-8".into(),
+    })?;
+    // quick-xml does not skip a byte-order mark in a &str; offsets stay those of the part.
+    let (text, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    };
+    Parser::default().run(text).map_err(|e| match e {
+        DocxError::Xml { offset, message } => DocxError::Xml {
+            offset: offset + bom,
+            message,
+        },
+        e => e,
+    })
+}
+
+/// The main document part named by `_rels/.rels`, when it is not the conventional one.
+fn main_part_from_rels(bytes: &[u8], limits: &Limits) -> Option<String> {
+    let rels = zip::read_entry(bytes, "_rels/.rels", limits).ok()?;
+    let rels = std::str::from_utf8(&rels).ok()?;
+    let mut reader = NsReader::from_str(rels);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                let mut is_main = false;
+                let mut target = None;
+                for a in e.attributes().flatten() {
+                    match a.key.local_name().as_ref() {
+                        "Type" => is_main = a.value.ends_with("/officeDocument"),
+                        "Target" => target = Some(a.value.into_owned()),
+                        _ => {}
+                    }
+                }
+                if let (true, Some(target)) = (is_main, target) {
+                    let part = target.trim_start_matches('/').to_owned();
+                    return (part != DOCUMENT_PART).then_some(part);
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const W_STRICT_NS: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
+const MC_NS: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+const M_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/math";
+const M_STRICT_NS: &str = "http://purl.oclc.org/ooxml/officeDocument/math";
+
+/// The elements the extractor acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Document,
+    Body,
+    P,
+    /// A run (`w:r`, or `m:r` of an equation).
+    R,
+    /// Run text (`w:t`, or `m:t` of an equation).
+    T,
+    Tab,
+    Br,
+    Cr,
+    NoBreakHyphen,
+    /// An element whose whole content is left out.
+    Skip,
+    Tbl,
+    Tr,
+    Tc,
+    TxbxContent,
+    GridSpan,
+    GridBefore,
+    VMerge,
+    TblHeader,
+    AlternateContent,
+    Choice,
+    Fallback,
+    Other,
+}
+
+fn word_tag(local: &str) -> Tag {
+    match local {
+        "document" => Tag::Document,
+        "body" => Tag::Body,
+        "p" => Tag::P,
+        "r" => Tag::R,
+        "t" => Tag::T,
+        "tab" | "ptab" => Tag::Tab,
+        "br" => Tag::Br,
+        "cr" => Tag::Cr,
+        "noBreakHyphen" => Tag::NoBreakHyphen,
+        "del" | "moveFrom" | "delText" | "delInstrText" | "instrText" | "fldData" | "rt" => {
+            Tag::Skip
+        }
+        // Tracked property changes hold the *old* properties (old spans, old merges).
+        "tcPrChange" | "trPrChange" | "tblPrChange" | "tblPrExChange" | "tblGridChange"
+        | "pPrChange" | "rPrChange" | "sectPrChange" => Tag::Skip,
+        "tbl" => Tag::Tbl,
+        "tr" => Tag::Tr,
+        "tc" => Tag::Tc,
+        "txbxContent" => Tag::TxbxContent,
+        "gridSpan" => Tag::GridSpan,
+        "gridBefore" => Tag::GridBefore,
+        "vMerge" => Tag::VMerge,
+        "tblHeader" => Tag::TblHeader,
+        _ => Tag::Other,
+    }
+}
+
+fn mc_tag(local: &str) -> Tag {
+    match local {
+        "AlternateContent" => Tag::AlternateContent,
+        "Choice" => Tag::Choice,
+        "Fallback" => Tag::Fallback,
+        _ => Tag::Other,
+    }
+}
+
+fn math_tag(local: &str) -> Tag {
+    match local {
+        "r" => Tag::R,
+        "t" => Tag::T,
+        _ => Tag::Other,
+    }
+}
+
+fn classify(ns: &ResolveResult<'_>, local: &str) -> Tag {
+    match ns {
+        ResolveResult::Bound(Namespace(uri)) => match *uri {
+            W_NS | W_STRICT_NS => word_tag(local),
+            MC_NS => mc_tag(local),
+            M_NS | M_STRICT_NS => math_tag(local),
+            _ => Tag::Other,
+        },
+        // An undeclared prefix (or none): go by the local name.
+        ResolveResult::Unbound | ResolveResult::Unknown(_) => match word_tag(local) {
+            Tag::Other => mc_tag(local),
+            tag => tag,
+        },
+    }
+}
+
+/// A paragraph being read.
+#[derive(Debug, Default)]
+struct Para {
+    text: String,
+    /// Text of the text boxes anchored in it, appended when it ends.
+    boxes: Vec<String>,
+    /// Open runs (text elements outside a run, e.g. tab stops in `w:pPr`, are not content).
+    runs: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VMerge {
+    None,
+    Restart,
+    Continue,
+}
+
+/// A table cell being read, or read.
+#[derive(Debug)]
+struct CellFrame {
+    /// Its paragraphs (and flattened nested tables, text boxes).
+    parts: Vec<String>,
+    colspan: usize,
+    vmerge: VMerge,
+}
+
+#[derive(Debug)]
+struct CellOut {
+    text: String,
+    colspan: usize,
+    vmerge: VMerge,
+}
+
+#[derive(Debug, Default)]
+struct Row {
+    cells: Vec<CellOut>,
+    header: bool,
+    grid_before: usize,
+}
+
+/// What is open, innermost last. Only these elements make frames; everything else is
+/// transparent.
+#[derive(Debug)]
+enum Frame {
+    Para(Para),
+    Cell(CellFrame),
+    Row(Row),
+    Table(Vec<Row>),
+    TextBox(Vec<String>),
+}
+
+/// Largest `w:gridSpan`/`w:gridBefore` believed (Word allows 63 columns).
+const MAX_SPAN: usize = 1000;
+
+#[derive(Default)]
+struct Parser {
+    out: TextBuilder,
+    tables: Vec<Table>,
+    frames: Vec<Frame>,
+    /// Depth of an `mc:AlternateContent`, and whether one of its branches was taken.
+    alternates: Vec<(usize, bool)>,
+    in_body: Option<usize>,
+    /// Inside run text whose content is kept.
+    in_text: bool,
+}
+
+fn xml_error(offset: u64, message: impl Into<String>) -> DocxError {
+    DocxError::Xml {
+        offset,
+        message: message.into(),
+    }
+}
+
+/// Appends run text, making line breaks spaces so a paragraph stays one line.
+fn push_run_text(dst: &mut String, s: &str) {
+    if s.contains(['\n', '\r']) {
+        dst.extend(
+            s.chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+        );
+    } else {
+        dst.push_str(s);
+    }
+}
+
+/// Joins the non-blank `parts`, trimmed, with single spaces.
+fn join_parts(parts: &[String]) -> String {
+    let mut s = String::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(part);
+    }
+    s
+}
+
+/// The value of the attribute with local name `name`.
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+/// An on/off property: present without a value, or with a true value.
+fn on_off(e: &BytesStart<'_>) -> bool {
+    !matches!(attr(e, "val").as_deref(), Some("false" | "0" | "off"))
+}
+
+fn number(e: &BytesStart<'_>) -> Option<usize> {
+    attr(e, "val")?.trim().parse::<usize>().ok()
+}
+
+impl Parser {
+    fn run(mut self, xml: &str) -> Result<Extracted, DocxError> {
+        let mut reader = NsReader::from_str(xml);
+        let mut depth = 0usize;
+        // Depth of the element whose content is being skipped.
+        let mut skip: Option<usize> = None;
+        let mut seen_root = false;
+        loop {
+            let (ns, event) = match reader.read_resolved_event() {
+                Ok(x) => x,
+                Err(e) => return Err(xml_error(reader.error_position(), e.to_string())),
+            };
+            match event {
+                Event::Start(e) => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(xml_error(
+                            reader.buffer_position(),
+                            format!("elements nest more than {MAX_DEPTH} deep"),
+                        ));
+                    }
+                    if skip.is_some() {
+                        continue;
+                    }
+                    let tag = classify(&ns, e.local_name().as_ref());
+                    if !seen_root {
+                        seen_root = true;
+                        check_root(tag, &ns, &e)?;
+                    }
+                    match self.start(tag, &e, depth) {
+                        Ok(true) => skip = Some(depth),
+                        Ok(false) => {}
+                        Err(message) => return Err(xml_error(reader.buffer_position(), message)),
+                    }
+                }
+                Event::Empty(e) => {
+                    if skip.is_some() {
+                        continue;
+                    }
+                    let tag = classify(&ns, e.local_name().as_ref());
+                    if !seen_root {
+                        seen_root = true;
+                        check_root(tag, &ns, &e)?;
+                    }
+                    if let Err(message) = self.start(tag, &e, depth + 1) {
+                        return Err(xml_error(reader.buffer_position(), message));
+                    }
+                    self.end(tag, depth + 1);
+                }
+                Event::End(e) => {
+                    match skip {
+                        Some(d) if d == depth => skip = None,
+                        Some(_) => {}
+                        None => {
+                            let tag = classify(&ns, e.local_name().as_ref());
+                            self.end(tag, depth);
+                        }
+                    }
+                    depth = depth.saturating_sub(1);
+                }
+                Event::Text(t) if self.in_text && skip.is_none() => {
+                    let s = t.xml10_content();
+                    self.push_text(&s);
+                }
+                Event::CData(t) if self.in_text && skip.is_none() => {
+                    let s = t.xml10_content();
+                    self.push_text(&s);
+                }
+                Event::GeneralRef(r) if self.in_text && skip.is_none() => {
+                    let resolved = if r.is_char_ref() {
+                        match r.resolve_char_ref() {
+                            Ok(Some(c)) => c.encode_utf8(&mut [0; 4]).to_owned(),
+                            Ok(None) | Err(_) => {
+                                return Err(xml_error(
+                                    reader.buffer_position(),
+                                    format!("invalid character reference `&{};`", &*r),
+                                ))
+                            }
+                        }
+                    } else {
+                        match quick_xml::escape::resolve_predefined_entity(&r) {
+                            Some(s) => s.to_owned(),
+                            None => {
+                                return Err(xml_error(
+                                    reader.buffer_position(),
+                                    format!("unknown entity `&{};`", &*r),
+                                ))
+                            }
+                        }
+                    };
+                    self.push_text(&resolved);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if !seen_root {
+            return Err(DocxError::NotDocx(format!(
+                "{DOCUMENT_PART} has no root element"
+            )));
+        }
+        if depth != 0 {
+            return Err(xml_error(
+                reader.buffer_position(),
+                "the XML ends before all its elements are closed",
+            ));
+        }
+        let (text, map) = self.out.finish();
+        Ok(Extracted {
+            text,
+            map,
+            tables: self.tables,
+        })
+    }
+
+    /// Acts on an opening tag at `depth`; returns true when its content is to be skipped.
+    fn start(&mut self, tag: Tag, e: &BytesStart<'_>, depth: usize) -> Result<bool, String> {
+        match tag {
+            Tag::Body if self.in_body.is_none() => self.in_body = Some(depth),
+            Tag::AlternateContent => self.alternates.push((depth, false)),
+            Tag::Choice | Tag::Fallback => {
+                if let Some((d, taken)) = self.alternates.last_mut() {
+                    if *d + 1 == depth {
+                        if *taken {
+                            return Ok(true);
+                        }
+                        *taken = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if self.in_body.is_none() {
+            return Ok(false);
+        }
+        if matches!(
+            tag,
+            Tag::P | Tag::Tbl | Tag::Tr | Tag::Tc | Tag::TxbxContent
+        ) && self.frames.len() >= MAX_NESTING
+        {
+            return Err(format!(
+                "paragraphs, tables and text boxes nest more than {MAX_NESTING} deep"
+            ));
+        }
+        match tag {
+            Tag::Skip => return Ok(true),
+            Tag::P => self.frames.push(Frame::Para(Para::default())),
+            Tag::R => {
+                if let Some(p) = self.para() {
+                    p.runs += 1;
+                }
+            }
+            Tag::T => self.in_text = self.para().is_some_and(|p| p.runs > 0),
+            Tag::Tab => self.push_in_run("\t"),
+            Tag::Br => match attr(e, "type").as_deref() {
+                Some("page" | "column") => {}
+                _ => self.push_in_run(" "),
+            },
+            Tag::Cr => self.push_in_run(" "),
+            Tag::NoBreakHyphen => self.push_in_run("-"),
+            Tag::Tbl => self.frames.push(Frame::Table(Vec::new())),
+            Tag::Tr => self.frames.push(Frame::Row(Row::default())),
+            Tag::Tc => self.frames.push(Frame::Cell(CellFrame {
+                parts: Vec::new(),
+                colspan: 1,
+                vmerge: VMerge::None,
+            })),
+            Tag::TxbxContent => self.frames.push(Frame::TextBox(Vec::new())),
+            Tag::GridSpan => {
+                let span = number(e).unwrap_or(1).clamp(1, MAX_SPAN);
+                if let Some(Frame::Cell(c)) = self.frames.last_mut() {
+                    c.colspan = span;
+                }
+            }
+            Tag::VMerge => {
+                let restart = attr(e, "val").as_deref() == Some("restart");
+                if let Some(Frame::Cell(c)) = self.frames.last_mut() {
+                    c.vmerge = if restart {
+                        VMerge::Restart
+                    } else {
+                        VMerge::Continue
+                    };
+                }
+            }
+            Tag::TblHeader => {
+                let on = on_off(e);
+                if let Some(Frame::Row(r)) = self.frames.last_mut() {
+                    r.header = on;
+                }
+            }
+            Tag::GridBefore => {
+                let n = number(e).unwrap_or(0).min(MAX_SPAN);
+                if let Some(Frame::Row(r)) = self.frames.last_mut() {
+                    r.grid_before = n;
+                }
+            }
+            _ => {}
+        }
+        Ok(false)
+    }
+
+    /// Acts on a closing tag at `depth` (of an element whose content was not skipped).
+    fn end(&mut self, tag: Tag, depth: usize) {
+        match tag {
+            Tag::Body if self.in_body == Some(depth) => self.in_body = None,
+            Tag::AlternateContent if self.alternates.last().is_some_and(|&(d, _)| d == depth) => {
+                self.alternates.pop();
+            }
+            _ => {}
+        }
+        if self.in_body.is_none() {
+            return;
+        }
+        // Frames open and close with their elements (the XML is checked to be well-formed),
+        // so the innermost frame is the one a closing tag ends.
+        match tag {
+            Tag::R => {
+                if let Some(p) = self.para() {
+                    p.runs = p.runs.saturating_sub(1);
+                }
+            }
+            Tag::T => self.in_text = false,
+            Tag::P => {
+                if let Some(Frame::Para(p)) = self.pop_if(|f| matches!(f, Frame::Para(_))) {
+                    let mut s = p.text;
+                    for b in p.boxes.iter().map(|b| b.trim()).filter(|b| !b.is_empty()) {
+                        if !s.is_empty() && !s.ends_with(char::is_whitespace) {
+                            s.push(' ');
+                        }
+                        s.push_str(b);
+                    }
+                    self.deliver(s, true);
+                }
+            }
+            Tag::TxbxContent => {
+                if let Some(Frame::TextBox(parts)) = self.pop_if(|f| matches!(f, Frame::TextBox(_)))
+                {
+                    self.deliver(join_parts(&parts), false);
+                }
+            }
+            Tag::Tc => {
+                if let Some(Frame::Cell(c)) = self.pop_if(|f| matches!(f, Frame::Cell(_))) {
+                    let cell = CellOut {
+                        text: join_parts(&c.parts),
+                        colspan: c.colspan,
+                        vmerge: c.vmerge,
+                    };
+                    match self.frames.last_mut() {
+                        Some(Frame::Row(r)) => r.cells.push(cell),
+                        _ => self.deliver(cell.text, false),
+                    }
+                }
+            }
+            Tag::Tr => {
+                if let Some(Frame::Row(row)) = self.pop_if(|f| matches!(f, Frame::Row(_))) {
+                    match self.frames.last_mut() {
+                        Some(Frame::Table(rows)) => rows.push(row),
+                        _ => self.deliver(flatten(std::slice::from_ref(&row)), false),
+                    }
+                }
+            }
+            Tag::Tbl => {
+                if let Some(Frame::Table(rows)) = self.pop_if(|f| matches!(f, Frame::Table(_))) {
+                    if self.container().is_some() {
+                        self.deliver(flatten(&rows), false);
+                    } else {
+                        self.emit_table(rows);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn pop_if(&mut self, is: impl Fn(&Frame) -> bool) -> Option<Frame> {
+        if self.frames.last().is_some_and(is) {
+            self.frames.pop()
+        } else {
+            None
+        }
+    }
+
+    /// The paragraph being read, when it is the innermost frame.
+    fn para(&mut self) -> Option<&mut Para> {
+        match self.frames.last_mut() {
+            Some(Frame::Para(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Index of the innermost frame that collects text (paragraph, cell, text box).
+    fn container(&self) -> Option<usize> {
+        self.frames
+            .iter()
+            .rposition(|f| matches!(f, Frame::Para(_) | Frame::Cell(_) | Frame::TextBox(_)))
+    }
+
+    /// Hands finished text to whatever encloses it: a paragraph gets it appended (a text box),
+    /// a cell or text box gets it as one more part, and the body gets it as a line (always for
+    /// a paragraph, only when not blank otherwise).
+    fn deliver(&mut self, s: String, paragraph: bool) {
+        match self.container().and_then(|i| self.frames.get_mut(i)) {
+            Some(Frame::Para(p)) => p.boxes.push(s),
+            Some(Frame::Cell(c)) => c.parts.push(s),
+            Some(Frame::TextBox(parts)) => parts.push(s),
+            _ if paragraph || !s.trim().is_empty() => {
+                self.emit(&s);
+                self.emit("\n");
+            }
+            _ => {}
+        }
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.para() {
+            push_run_text(&mut p.text, s);
+        }
+    }
+
+    fn push_in_run(&mut self, s: &str) {
+        if let Some(p) = self.para() {
+            if p.runs > 0 {
+                p.text.push_str(s);
+            }
+        }
+    }
+
+    /// Appends to the extracted text; the map is the identity.
+    fn emit(&mut self, s: &str) {
+        let at = self.out.text().len();
+        self.out.push_verbatim(s, at);
+    }
+
+    /// Writes a top-level table, one line per row, and records it.
+    fn emit_table(&mut self, rows: Vec<Row>) {
+        let rowspans = rowspans(&rows);
+        // Fields other than `rows` (e.g. `layout`) keep their defaults.
+        let mut table = Table::default();
+        for (row, spans) in rows.iter().zip(rowspans) {
+            let mut cells = Vec::new();
+            for (i, (cell, rowspan)) in row.cells.iter().zip(spans).enumerate() {
+                if i > 0 {
+                    self.emit("\t");
+                }
+                // A continuation of a vertical merge: an empty field, no cell.
+                let Some(rowspan) = rowspan else { continue };
+                let start = self.out.text().len();
+                self.emit(&cell.text);
+                let lead = cell.text.len() - cell.text.trim_start().len();
+                let trimmed = cell.text.trim().len();
+                let span = if trimmed == 0 {
+                    start..start
+                } else {
+                    start + lead..start + lead + trimmed
+                };
+                cells.push(Cell {
+                    span,
+                    header: row.header,
+                    colspan: cell.colspan,
+                    rowspan,
+                });
+            }
+            self.emit("\n");
+            table.rows.push(cells);
+        }
+        self.tables.push(table);
+    }
+}
+
+fn check_root(tag: Tag, ns: &ResolveResult<'_>, e: &BytesStart<'_>) -> Result<(), DocxError> {
+    if tag == Tag::Document {
+        return Ok(());
+    }
+    let name = e.name();
+    let name = name.as_ref();
+    Err(DocxError::NotDocx(match ns {
+        ResolveResult::Bound(Namespace(uri)) if e.local_name().as_ref() == "document" => format!(
+            "{DOCUMENT_PART} is not a WordprocessingML document (its root element <{name}> is in \
+             the namespace `{uri}`)"
+        ),
+        _ => format!(
+            "{DOCUMENT_PART} is not a WordprocessingML document (its root element is <{name}>)"
+        ),
+    }))
+}
+
+/// Text of table rows as one run of text: non-blank cells joined with spaces.
+fn flatten(rows: &[Row]) -> String {
+    let mut s = String::new();
+    for text in rows.iter().flat_map(|r| &r.cells).map(|c| c.text.trim()) {
+        if text.is_empty() {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(text);
+    }
+    s
+}
+
+/// For every cell of `rows`: `Some(rowspan)`, or `None` for a continuation of a vertical merge
+/// (which adds a row to the cell that started it, found by grid column).
+fn rowspans(rows: &[Row]) -> Vec<Vec<Option<usize>>> {
+    let mut spans: Vec<Vec<Option<usize>>> =
+        rows.iter().map(|r| vec![Some(1); r.cells.len()]).collect();
+    // Grid column → (row, cell) of the merge that is open there.
+    let mut open: HashMap<usize, (usize, usize)> = HashMap::new();
+    for (r, row) in rows.iter().enumerate() {
+        let mut next = HashMap::new();
+        let mut col = row.grid_before;
+        for (i, cell) in row.cells.iter().enumerate() {
+            match cell.vmerge {
+                VMerge::Continue => match open.get(&col) {
+                    Some(&(sr, si)) => {
+                        if let Some(Some(n)) = spans.get_mut(sr).and_then(|s| s.get_mut(si)) {
+                            *n += 1;
+                        }
+                        if let Some(s) = spans.get_mut(r).and_then(|s| s.get_mut(i)) {
+                            *s = None;
+                        }
+                        next.insert(col, (sr, si));
+                    }
+                    // Nothing above to continue: it starts a merge of its own.
+                    None => {
+                        next.insert(col, (r, i));
+                    }
+                },
+                VMerge::Restart => {
+                    next.insert(col, (r, i));
+                }
+                VMerge::None => {}
+            }
+            col = col.saturating_add(cell.colspan);
+        }
+        open = next;
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::docx_writer;
+    use super::*;
+
+    /// A paragraph of one run.
+    fn p(text: &str) -> String {
+        format!(r#"<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#)
+    }
+
+    fn text_of(body: &str) -> String {
+        let x = extract(&docx_writer::docx(body)).unwrap_or_else(|e| panic!("{e}: {body}"));
+        assert_identity_map(&x);
+        x.text
+    }
+
+    fn assert_identity_map(x: &Extracted) {
+        for i in 0..=x.text.len() {
+            assert_eq!(x.map.source_offset(i), i);
+        }
+        assert!(x.text.is_empty() || x.map.is_verbatim(0..x.text.len()));
+    }
+
+    fn cell(text: &str) -> String {
+        format!("<w:tc>{}</w:tc>", p(text))
+    }
+
+    #[test]
+    fn each_paragraph_is_one_line() {
+        let body = format!(
+            "{}<w:p/>{}<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr></w:p>{}<w:sectPr><w:pgSz w:w=\"11906\"/></w:sectPr>",
+            p("First line."),
+            p("Third line."),
+            p("Fifth line.")
+        );
+        let text = text_of(&body);
+        assert_eq!(text, "First line.\n\nThird line.\n\nFifth line.\n");
+        // The 1-based line of a finding is the paragraph number.
+        let at = text.find("Fifth").unwrap();
+        assert_eq!(text[..at].matches('\n').count() + 1, 5);
+        assert_eq!(text_of(""), "");
+    }
+
+    #[test]
+    fn runs_split_mid_word_join() {
+        let body = r#"<w:p><w:r><w:t>Hel</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>lo</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:t xml:space="preserve"> wor</w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>ld</w:t></w:r></w:hyperlink><w:r><w:t>.</w:t></w:r></w:p>"#;
+        assert_eq!(text_of(body), "Hello world.\n");
+    }
+
+    #[test]
+    fn tabs_breaks_and_special_characters() {
+        let body = concat!(
+            r#"<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>"#,
+            r#"<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t>"#,
+            r#"<w:br w:type="textWrapping"/><w:t>d</w:t><w:cr/><w:t>e</w:t>"#,
+            r#"<w:br w:type="page"/><w:lastRenderedPageBreak/><w:t>f</w:t><w:br w:type="column"/>"#,
+            r#"<w:t>g</w:t><w:noBreakHyphen/><w:t>h</w:t><w:softHyphen/><w:t>i</w:t>"#,
+            r#"<w:sym w:font="Wingdings" w:char="F0E0"/><w:t>j</w:t><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/><w:t>k</w:t></w:r></w:p>"#
+        );
+        assert_eq!(text_of(body), "a\tb c d efg-hij\tk\n");
+    }
+
+    #[test]
+    fn line_breaks_inside_run_text_become_spaces() {
+        let body = "<w:p><w:r><w:t>one\ntwo\r\nthree&#10;four</w:t></w:r></w:p>";
+        assert_eq!(text_of(body), "one two three four\n");
+    }
+
+    #[test]
+    fn deleted_text_field_codes_and_ruby_are_skipped() {
+        let body = concat!(
+            r#"<w:p><w:r><w:t xml:space="preserve">Keep </w:t></w:r>"#,
+            r#"<w:del w:id="1" w:author="A"><w:r><w:delText>deleted </w:delText></w:r></w:del>"#,
+            r#"<w:ins w:id="2" w:author="A"><w:r><w:t xml:space="preserve">inserted </w:t></w:r></w:ins>"#,
+            r#"<w:moveFrom w:id="3" w:author="A"><w:r><w:t>moved away </w:t></w:r></w:moveFrom>"#,
+            r#"<w:moveTo w:id="4" w:author="A"><w:r><w:t xml:space="preserve">moved here </w:t></w:r></w:moveTo>"#,
+            r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r>"#,
+            r#"<w:r><w:instrText xml:space="preserve"> PAGE \* MERGEFORMAT </w:instrText></w:r>"#,
+            r#"<w:r><w:fldChar w:fldCharType="separate"><w:fldData>AAAA</w:fldData></w:fldChar></w:r>"#,
+            r#"<w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#,
+            r#"<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>zhōng</w:t></w:r></w:rt>"#,
+            r#"<w:rubyBase><w:r><w:t>中</w:t></w:r></w:rubyBase></w:ruby></w:r></w:p>"#
+        );
+        assert_eq!(text_of(body), "Keep inserted moved here 7中\n");
+    }
+
+    const CHOICE_AND_FALLBACK: &str = concat!(
+        r#"<w:p><w:r><w:t xml:space="preserve">Anchor text.</w:t></w:r><w:r>"#,
+        r#"<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>"#,
+        r#"<a:graphicData><wps:wsp><wps:txbx><w:txbxContent>"#,
+        r#"<w:p><w:r><w:t>Box line one.</w:t></w:r></w:p><w:p/><w:p><w:r><w:t>Box line two.</w:t></w:r></w:p>"#,
+        r#"</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"#,
+        r#"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>"#,
+        r#"<w:p><w:r><w:t>Box line one.</w:t></w:r></w:p><w:p/><w:p><w:r><w:t>Box line two.</w:t></w:r></w:p>"#,
+        r#"</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>"#,
+        r#"</w:r><w:r><w:t xml:space="preserve"> After.</w:t></w:r></w:p>"#
+    );
+
+    #[test]
+    fn alternate_content_is_read_once_and_text_boxes_are_appended() {
+        assert_eq!(
+            text_of(CHOICE_AND_FALLBACK),
+            "Anchor text. After. Box line one. Box line two.\n"
+        );
+        // Only a fallback: it is used.
+        let fallback_only = concat!(
+            r#"<w:p><w:r><mc:AlternateContent><mc:Fallback><w:pict><v:textbox><w:txbxContent>"#,
+            r#"<w:p><w:r><w:t>Only the fallback.</w:t></w:r></w:p>"#,
+            r#"</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"#
+        );
+        // A paragraph holding nothing but the box gets no leading space.
+        assert_eq!(text_of(fallback_only), "Only the fallback.\n");
+        // Two choices: the first only.
+        let two = concat!(
+            r#"<w:p><w:r><mc:AlternateContent>"#,
+            r#"<mc:Choice Requires="w14"><w:t>first</w:t></mc:Choice>"#,
+            r#"<mc:Choice Requires="w15"><w:t>second</w:t></mc:Choice>"#,
+            r#"<mc:Fallback><w:t>fallback</w:t></mc:Fallback>"#,
+            r#"</mc:AlternateContent></w:r></w:p>"#
+        );
+        assert_eq!(text_of(two), "first\n");
+    }
+
+    #[test]
+    fn equations_keep_their_text() {
+        let body = concat!(
+            r#"<w:p><w:r><w:t xml:space="preserve">where </w:t></w:r><m:oMath><m:r><m:t>α</m:t></m:r></m:oMath>"#,
+            r#"<w:r><w:t xml:space="preserve"> is small</w:t></w:r></w:p>"#
+        );
+        assert_eq!(text_of(body), "where α is small\n");
+    }
+
+    #[test]
+    fn entities_are_decoded() {
+        let body =
+            p("R&amp;D &lt;b&gt; &quot;q&quot; &apos;a&apos; &#x4e2d;&#25991; <![CDATA[x<y]]>");
+        assert_eq!(text_of(&body), "R&D <b> \"q\" 'a' 中文 x<y\n");
+    }
+
+    #[test]
+    fn chinese_paragraphs() {
+        let body = format!(
+            "{}{}",
+            r#"<w:p><w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t>本报告的结论是：</w:t></w:r><w:r><w:t>GDP</w:t></w:r><w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t>增长了5%。</w:t></w:r></w:p>"#,
+            p("第二段。")
+        );
+        let text = text_of(&body);
+        assert_eq!(text, "本报告的结论是：GDP增长了5%。\n第二段。\n");
+        let at = text.find("第二段").unwrap();
+        assert_eq!(text[..at].lines().count() + 1, 2);
+    }
+
+    #[test]
+    fn a_table_with_spans_and_merges() {
+        let body = format!(
+            concat!(
+                "{intro}",
+                r#"<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>"#,
+                r#"<w:tblGrid><w:gridCol w:w="1"/><w:gridCol w:w="1"/><w:gridCol w:w="1"/></w:tblGrid>"#,
+                // Header row: "Name" | "Values" spanning two columns.
+                r#"<w:tr><w:trPr><w:tblHeader/></w:trPr>{name}"#,
+                r#"<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>{values}</w:tc></w:tr>"#,
+                // "Group" starts a vertical merge over two rows; a cell of two paragraphs.
+                r#"<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{group}</w:tc>"#,
+                r#"<w:tc>{one}{one_b}</w:tc>{two}</w:tr>"#,
+                r#"<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>{three}{four}</w:tr>"#,
+                // An empty cell, and a cell padded with spaces.
+                r#"<w:tr>{total}<w:tc><w:p/></w:tc>{padded}</w:tr>"#,
+                r#"</w:tbl>"#,
+                "{outro}"
+            ),
+            intro = p("Intro."),
+            name = cell("Name"),
+            values = p("Values"),
+            group = p("Group"),
+            one = p("1"),
+            one_b = p("(one)"),
+            two = cell("2"),
+            three = cell("3"),
+            four = cell("4"),
+            total = cell("Total"),
+            padded = cell("  10  "),
+            outro = p("Outro."),
+        );
+        let x = extract(&docx_writer::docx(&body)).unwrap();
+        assert_identity_map(&x);
+        assert_eq!(
+            x.text,
+            "Intro.\nName\tValues\nGroup\t1 (one)\t2\n\t3\t4\nTotal\t\t10\nOutro.\n"
+        );
+        assert_eq!(x.tables.len(), 1);
+        let rows = &x.tables[0].rows;
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| &x.text[c.span.clone()]).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["Name", "Values"],
+                vec!["Group", "1 (one)", "2"],
+                vec!["3", "4"],
+                vec!["Total", "", "10"],
+            ]
+        );
+        let c = |span: std::ops::Range<usize>, header, colspan, rowspan| Cell {
+            span,
+            header,
+            colspan,
+            rowspan,
+        };
+        assert_eq!(
+            rows,
+            &vec![
+                vec![c(7..11, true, 1, 1), c(12..18, true, 2, 1)],
+                vec![
+                    c(19..24, false, 1, 2),
+                    c(25..32, false, 1, 1),
+                    c(33..34, false, 1, 1)
+                ],
+                vec![c(36..37, false, 1, 1), c(38..39, false, 1, 1)],
+                vec![
+                    c(40..45, false, 1, 1),
+                    c(46..46, false, 1, 1),
+                    c(47..49, false, 1, 1)
+                ],
+            ]
+        );
+    }
+
+    #[test]
+    fn merges_follow_grid_columns() {
+        // Column 2 (after a two-column span) merges down three rows; column 0 restarts twice.
+        let vm = |val: &str, text: &str| {
+            let v = if val.is_empty() {
+                "<w:vMerge/>".to_owned()
+            } else {
+                format!(r#"<w:vMerge w:val="{val}"/>"#)
+            };
+            format!("<w:tc><w:tcPr>{v}</w:tcPr>{}</w:tc>", p(text))
+        };
+        let wide = |text: &str| {
+            format!(
+                r#"<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>{}</w:tc>"#,
+                p(text)
+            )
+        };
+        let body = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr><w:tr>{}{}{}</w:tr></w:tbl>",
+            wide("a"),
+            vm("restart", "M"),
+            wide("b"),
+            vm("continue", ""),
+            wide("c"),
+            vm("", ""),
+            vm("restart", "x"),
+            cell("y"),
+            cell("z"),
+        );
+        let x = extract(&docx_writer::docx(&body)).unwrap();
+        assert_eq!(x.text, "a\tM\nb\t\nc\t\nx\ty\tz\n");
+        let spans: Vec<Vec<(usize, usize)>> = x.tables[0]
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| (c.colspan, c.rowspan)).collect())
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                vec![(2, 1), (1, 3)],
+                vec![(2, 1)],
+                vec![(2, 1)],
+                vec![(1, 1), (1, 1), (1, 1)]
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_tables_are_flattened_into_their_cell() {
+        let inner = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}<w:tc><w:p/></w:tc></w:tr></w:tbl>",
+            cell("n1"),
+            cell("n2"),
+            cell("n3")
+        );
+        let body = format!(
+            "<w:tbl><w:tr><w:tc>{}{inner}<w:p/></w:tc>{}</w:tr></w:tbl>{}",
+            p("outer"),
+            cell("right"),
+            p("after")
+        );
+        let x = extract(&docx_writer::docx(&body)).unwrap();
+        assert_eq!(x.text, "outer n1 n2 n3\tright\nafter\n");
+        assert_eq!(x.tables.len(), 1);
+        assert_eq!(x.tables[0].rows[0][0].span, 0..14);
+        assert_eq!(x.tables[0].rows[0][1].span, 15..20);
+    }
+
+    #[test]
+    fn a_text_box_in_a_table_cell_stays_in_the_cell() {
+        let body = format!(
+            "<w:tbl><w:tr><w:tc>{CHOICE_AND_FALLBACK}</w:tc>{}</w:tr></w:tbl>",
+            cell("b")
+        );
+        let x = extract(&docx_writer::docx(&body)).unwrap();
+        assert_eq!(
+            x.text,
+            "Anchor text. After. Box line one. Box line two.\tb\n"
+        );
+        assert_eq!(x.tables[0].rows[0].len(), 2);
+    }
+
+    #[test]
+    fn tracked_property_changes_do_not_override_current_ones() {
+        let body = format!(
+            concat!(
+                r#"<w:tbl><w:tr><w:trPr><w:trPrChange w:id="1"><w:trPr><w:tblHeader/></w:trPr></w:trPrChange></w:trPr>"#,
+                r#"<w:tc><w:tcPr><w:gridSpan w:val="2"/><w:tcPrChange w:id="2"><w:tcPr><w:gridSpan w:val="3"/></w:tcPr></w:tcPrChange></w:tcPr>{}</w:tc></w:tr>"#,
+                r#"<w:tr><w:trPr><w:tblHeader w:val="false"/></w:trPr>{}</w:tr></w:tbl>"#
+            ),
+            p("a"),
+            cell("b")
+        );
+        let x = extract(&docx_writer::docx(&body)).unwrap();
+        let rows = &x.tables[0].rows;
+        assert_eq!((rows[0][0].colspan, rows[0][0].header), (2, false));
+        assert!(!rows[1][0].header);
+    }
+
+    #[test]
+    fn content_controls_and_other_wrappers_are_transparent() {
+        let body = format!(
+            "<w:sdt><w:sdtPr><w:alias w:val=\"Title\"/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>\
+             <w:customXml w:element=\"x\">{}</w:customXml>",
+            p("In a control."),
+            p("In custom XML.")
+        );
+        assert_eq!(text_of(&body), "In a control.\nIn custom XML.\n");
+    }
+
+    #[test]
+    fn other_prefixes_and_foreign_namespaces() {
+        let doc = concat!(
+            r#"<?xml version="1.0"?><doc:document xmlns:doc="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
+            r#"xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">"#,
+            r#"<doc:body><doc:p><doc:r><doc:t>Hi</doc:t></doc:r><doc:r><a:p><a:r><a:t>not text</a:t></a:r></a:p></doc:r></doc:p>"#,
+            r#"<p xmlns="http://purl.oclc.org/ooxml/wordprocessingml/main"><r><t>strict</t></r></p>"#,
+            r#"</doc:body></doc:document>"#
+        );
+        let x = extract(&docx_writer::docx_from_document(doc)).unwrap();
+        assert_eq!(x.text, "Hi\nstrict\n");
+        // Undeclared prefixes are matched by local name.
+        let x = extract_document_xml(
+            b"<w:document><w:body><w:p><w:r><w:t>loose</w:t></w:r></w:p></w:body></w:document>",
+        )
+        .unwrap();
+        assert_eq!(x.text, "loose\n");
+    }
+
+    #[test]
+    fn only_the_body_is_read() {
+        let doc = concat!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+            r#"<w:background><w:p><w:r><w:t>not body</w:t></w:r></w:p></w:background>"#,
+            r#"<w:body><w:p><w:r><w:t>body</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        assert_eq!(
+            extract(&docx_writer::docx_from_document(doc)).unwrap().text,
+            "body\n"
+        );
+        let empty = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>"#;
+        let x = extract(&docx_writer::docx_from_document(empty)).unwrap();
+        assert_eq!((x.text.as_str(), x.tables.len()), ("", 0));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let mut xml = "\u{feff}".as_bytes().to_vec();
+        xml.extend_from_slice(docx_writer::document_xml(&p("BOM")).as_bytes());
+        assert_eq!(extract_document_xml(&xml).unwrap().text, "BOM\n");
+    }
+
+    #[test]
+    fn the_main_part_may_be_named_by_the_relationships() {
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/></Relationships>"#;
+        let doc = docx_writer::document_xml(&p("renamed"));
+        let z = docx_writer::zip(&[
+            ("_rels/.rels", rels.as_bytes(), true),
+            ("word/document2.xml", doc.as_bytes(), true),
+        ]);
+        assert_eq!(extract(&z).unwrap().text, "renamed\n");
+    }
+
+    #[test]
+    fn not_a_docx() {
+        let z = docx_writer::zip(&[("mimetype", b"application/epub+zip", false)]);
+        let err = extract(&z).unwrap_err();
+        assert_eq!(
+            err,
+            DocxError::NotDocx("the archive has no word/document.xml".into())
+        );
+        assert_eq!(
+            err.to_string(),
+            "not a Word .docx: the archive has no word/document.xml"
+        );
+
+        let z = docx_writer::docx_from_document("<html><body>hi</body></html>");
+        assert_eq!(
+            extract(&z).unwrap_err().to_string(),
+            "not a Word .docx: word/document.xml is not a WordprocessingML document (its root element is <html>)"
+        );
+        let z = docx_writer::docx_from_document(r#"<w:document xmlns:w="urn:x"/>"#);
+        assert_eq!(
+            extract(&z).unwrap_err().to_string(),
+            "not a Word .docx: word/document.xml is not a WordprocessingML document (its root \
+             element <w:document> is in the namespace `urn:x`)"
+        );
+        let z = docx_writer::docx_from_document("");
+        assert!(matches!(extract(&z), Err(DocxError::NotDocx(_))));
+
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.resize(4096, 0);
+        assert!(extract(&ole)
+            .unwrap_err()
+            .to_string()
+            .contains("legacy .doc"));
+
+        assert_eq!(
+            extract(b"plain text, not a zip").unwrap_err(),
+            DocxError::Zip(ZipError::NotZip)
+        );
+    }
+
+    #[test]
+    fn malformed_xml_is_an_error() {
+        for doc in [
+            "<w:document><w:body><w:p></w:body></w:document>",
+            "<w:document><w:body><w:p><w:r><w:t>unclosed",
+            "<w:document><w:body><w:p><w:r><w:t>&nbsp;</w:t></w:r></w:p></w:body></w:document>",
+            "<w:document><w:body><w:p><w:r><w:t>&#0;</w:t></w:r></w:p></w:body></w:document>",
+            "<w:document><w:body><w:p><w:r><w:t>&#xD800;</w:t></w:r></w:p></w:body></w:document>",
+            "<w:document><w:body><w:p w:a=\"1\" w:a=\"2\"><</w:p></w:body></w:document>",
+        ] {
+            let z = docx_writer::docx_from_document(doc);
+            match extract(&z) {
+                Err(DocxError::Xml { .. }) => {}
+                other => panic!("{doc}: {other:?}"),
+            }
+        }
+        let err = extract_document_xml(b"<w:document>\xff\xfe</w:document>").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "malformed word/document.xml at byte 12: invalid UTF-8"
+        );
+        let err = extract_document_xml(b"\xff\xfe<\0w\0").unwrap_err();
+        assert!(err.to_string().contains("UTF-16"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        let depth = 50_000;
+        let mut doc = String::from("<w:document><w:body>");
+        doc.push_str(&"<w:sdt>".repeat(depth));
+        doc.push_str(&"</w:sdt>".repeat(depth));
+        doc.push_str("</w:body></w:document>");
+        let err = extract(&docx_writer::docx_from_document(&doc)).unwrap_err();
+        assert!(
+            err.to_string().contains("nest more than 10000 deep"),
+            "{err}"
+        );
+
+        // Tables nested 15 deep are flattened; 30 deep is too much.
+        let nested = |levels: usize| {
+            let mut body = String::new();
+            for _ in 0..levels {
+                body.push_str("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p>");
+            }
+            for _ in 0..levels {
+                body.push_str("</w:tc></w:tr></w:tbl>");
+            }
+            extract(&docx_writer::docx(&body))
+        };
+        let x = nested(15).unwrap();
+        assert_eq!(x.text, format!("{}\n", vec!["x"; 15].join(" ")));
+        assert_eq!(x.tables.len(), 1);
+        let err = nested(30).unwrap_err();
+        assert!(err.to_string().contains("nest more than 64 deep"), "{err}");
+    }
+
+    fn sample_docx() -> Vec<u8> {
+        let body = format!(
+            "{}{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>{CHOICE_AND_FALLBACK}",
+            p("Short report."),
+            p("第二段 &amp; more."),
+            cell("a"),
+            cell("b")
+        );
+        docx_writer::docx(&body)
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let z = sample_docx();
+        assert!(extract(&z).is_ok());
+        for n in 0..z.len() {
+            assert!(extract(&z[..n]).is_err(), "prefix of {n} bytes");
+        }
+    }
+
+    #[test]
+    fn corrupted_files_never_panic() {
+        let z = sample_docx();
+        for i in 0..z.len() {
+            let mut bad = z.clone();
+            bad[i] ^= 0x55;
+            let _ = extract(&bad);
+        }
+        // Mutated XML inside a valid archive.
+        let xml = docx_writer::document_xml(&format!(
+            "{}<w:tbl><w:tr>{}</w:tr></w:tbl>{CHOICE_AND_FALLBACK}",
+            p("x &amp; y"),
+            cell("c")
+        ));
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2000 {
+            let mut bad = xml.clone().into_bytes();
+            for _ in 0..1 + next() % 6 {
+                let i = (next() % bad.len() as u64) as usize;
+                bad[i] = b"<>/&;\"=w:pt \xe4\x00"[(next() % 14) as usize];
+            }
+            let _ = extract_document_xml(&bad);
+            let cut = (next() % bad.len() as u64) as usize;
+            let _ = extract_document_xml(&bad[..cut]);
+        }
+    }
+
+    #[test]
+    fn python_zipfile_reads_the_writer_output() {
+        let python = std::process::Command::new("python3")
+            .arg("--version")
+            .output();
+        if !python.is_ok_and(|o| o.status.success()) {
+            eprintln!("python3 not found; skipping");
+            return;
+        }
+        let path = std::env::temp_dir().join(format!("h_docx_test_{}.docx", std::process::id()));
+        std::fs::write(&path, sample_docx()).unwrap();
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(concat!(
+                "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); ",
+                "print(z.testzip(), z.namelist()); ",
+                "assert b'Short report.' in z.read('word/document.xml')"
+            ))
+            .arg(&path)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            stdout.trim(),
+            "None ['[Content_Types].xml', '_rels/.rels', 'word/document.xml']"
+        );
+    }
+}
