@@ -206,15 +206,8 @@ pub fn extract(paths: &[std::path::PathBuf], encoding: Option<&str>, tables: boo
             let _ = writeln!(out, "==> {shown} <==");
         }
         let written = if tables {
-            let found;
-            let list = if doc.tables.is_empty() {
-                found = source::tables::text_tables(&doc.text, &doc.blocks.lines);
-                &found
-            } else {
-                &doc.tables
-            };
             let mut text = String::new();
-            for (i, table) in list.iter().enumerate() {
+            for (i, table) in doc.all_tables().iter().enumerate() {
                 let grid = Grid::new(table);
                 text.push_str(&format!(
                     "# table {} ({} rows × {} columns)\n",

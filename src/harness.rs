@@ -251,16 +251,18 @@ pub fn compare(
             None => out.todo_missed += 1,
         }
     }
+    // Traps name a line of the file as written (an HTML page's source line).
+    let (source, index) = (doc.source_text(), doc.source_index());
     for e in &expect.ok {
-        if e.line == 0 || e.line > doc.index.line_count(&doc.text) {
+        if e.line == 0 || e.line > index.line_count(source) {
             out.failures.push(format!(
                 "{}: ok entry line {} is outside the document",
                 doc.path, e.line
             ));
             continue;
         }
-        let range = doc.index.line_range(e.line - 1, &doc.text);
-        let Some(col) = doc.text[range.clone()].find(&e.text) else {
+        let range = index.line_range(e.line - 1, source);
+        let Some(col) = source[range.clone()].find(&e.text) else {
             out.failures.push(format!(
                 "{}: ok text {:?} is not on line {}",
                 doc.path, e.text, e.line
@@ -270,7 +272,8 @@ pub fn compare(
         let trap = range.start + col..range.start + col + e.text.len();
         for (i, f) in findings.iter().enumerate() {
             let id = &rules.rules[f.rule].id;
-            if id_matches(id, &e.rule) && f.span.start < trap.end && trap.start < f.span.end {
+            let at = doc.source_span(f.span.clone());
+            if id_matches(id, &e.rule) && at.start < trap.end && trap.start < at.end {
                 used[i] = true;
                 out.failures.push(format!(
                     "{}: false alarm {} at line {} on trap {:?}: {}",

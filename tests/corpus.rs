@@ -37,7 +37,7 @@ fn corpus_expectations_hold() {
     let mut expected = 0;
     for sidecar in files {
         let stem = sidecar.to_string_lossy().replace(".expect.toml", "");
-        let doc_path = ["txt", "md"]
+        let doc_path = ["txt", "md", "html"]
             .iter()
             .map(|ext| PathBuf::from(format!("{stem}.{ext}")))
             .find(|p| p.exists())

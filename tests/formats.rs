@@ -360,3 +360,43 @@ fn bad_archives_are_per_file_errors_and_other_files_are_checked() {
     }
     assert!(!found(&v, "./a.txt").is_empty());
 }
+
+#[test]
+fn a_declared_identity_over_columns_is_checked_group_by_group() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let rules = r#"
+[[rule]]
+id = "table/appeals"
+kind = "table"
+severity = "error"
+message = "{label}: {parts} = {sum}, not {stated}"
+description = "Maintained + corrected + pending = total, in each group of columns."
+[rule.table]
+check = "identity"
+left = ['维持', '纠正', '未结']
+right = ['合共']
+[rule.tests]
+valid = ["| 维持 | 纠正 | 未结 | 合共 |\n|---|---|---|---|\n| 1 | 2 | 3 | 6 |\n"]
+invalid = ["| 维持 | 纠正 | 未结 | 合共 |\n|---|---|---|---|\n| 1 | 2 | 3 | 7 |\n"]
+"#;
+    write(dir.path(), "appeals.toml", rules.as_bytes());
+    let page = "<table>\
+        <tr><th colspan=4>复议</th><th colspan=4>诉讼</th></tr>\
+        <tr><th>维持</th><th>纠正</th><th>未结</th><th>合共</th><th>维持</th><th>纠正</th><th>未结</th><th>合共</th></tr>\
+        <tr><td>1</td><td>2</td><td>3</td><td>6</td><td>4</td><td>0</td><td>1</td><td>6</td></tr>\
+        <tr><td>2</td><td>2</td><td>2</td><td>6</td><td>1</td><td>1</td><td>1</td><td>3</td></tr>\
+        </table>";
+    write(dir.path(), "t.html", page.as_bytes());
+    let (code, v) = check_json(
+        dir.path(),
+        &["--no-default-rules", "--rules", "appeals.toml", "t.html"],
+    );
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages, ["诉讼合共: 4 + 0 + 1 = 5, not 6"]);
+}

@@ -48,6 +48,8 @@ pub struct Document {
     pub tables: Vec<Table>,
     /// Offsets of the text where each page starts (PDF only).
     pub pages: Vec<usize>,
+    /// Tables found in plain text, on first use (most rules never ask).
+    text_tables: std::sync::OnceLock<Vec<Table>>,
 }
 
 /// The kind of file a document was read from, judged by its extension.
@@ -283,7 +285,18 @@ impl Document {
             origin: None,
             tables: Vec::new(),
             pages: Vec::new(),
+            text_tables: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The document's tables: those its format laid out (HTML, .docx), else those found in the
+    /// text (Markdown pipe tables, columns lined up with spaces), computed once.
+    pub fn all_tables(&self) -> &[Table] {
+        if !self.tables.is_empty() {
+            return &self.tables;
+        }
+        self.text_tables
+            .get_or_init(|| tables::text_tables(&self.text, &self.blocks.lines))
     }
 
     /// 1-based position of a byte offset of the text, in the file as written.

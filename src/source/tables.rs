@@ -188,6 +188,29 @@ fn cell(span: Range<usize>, header: bool) -> Cell {
     }
 }
 
+/// For each line, whether it holds a tab, an ideographic space or two spaces in a row: one pass
+/// over the whole text instead of a search per line.
+fn lines_with_gaps(text: &str, lines: &[Range<usize>]) -> Vec<bool> {
+    let mut wide = vec![false; lines.len()];
+    let mut mark = |at: usize| {
+        let i = lines.partition_point(|l| l.end < at);
+        if let Some(w) = wide.get_mut(i) {
+            *w = true;
+        }
+    };
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, b"  ") {
+        mark(at);
+    }
+    for at in memchr::memchr_iter(b'\t', bytes) {
+        mark(at);
+    }
+    for at in memchr::memmem::find_iter(bytes, "\u{3000}".as_bytes()) {
+        mark(at);
+    }
+    wide
+}
+
 /// Tables in plain text. Pipe tables keep their header row. A layout table is a run of rows of
 /// one label and at least two figures each, with the same number of figures; blank lines and
 /// short fragments (a label wrapped over lines) may sit between its rows. Layout rows get a
@@ -203,8 +226,18 @@ pub fn text_tables(text: &str, lines: &[Range<usize>]) -> Vec<Table> {
             }
         }
     };
-    for line in lines {
-        if let Some(cells) = pipe_row(text, line.clone()) {
+    let wide = lines_with_gaps(text, lines);
+    for (i, line) in lines.iter().enumerate() {
+        // Most lines are prose: without a wide gap or a leading `|` they are no row.
+        let candidate = wide[i] || text[line.clone()].trim_start().starts_with('|');
+        if !candidate {
+            if let Some(t) = pipe.take() {
+                tables.push(t);
+            }
+            if layout.is_none() {
+                continue;
+            }
+        } else if let Some(cells) = pipe_row(text, line.clone()) {
             flush_layout(&mut layout, &mut tables);
             if is_delimiter_row(text, &cells) {
                 if let Some(t) = pipe.as_mut() {
@@ -222,7 +255,7 @@ pub fn text_tables(text: &str, lines: &[Range<usize>]) -> Vec<Table> {
         if let Some(t) = pipe.take() {
             tables.push(t);
         }
-        if let Some(fields) = layout_row(text, line.clone()) {
+        if let Some(fields) = candidate.then(|| layout_row(text, line.clone())).flatten() {
             let figures = fields
                 .iter()
                 .filter(|f| is_figure(&text[(*f).clone()]))
@@ -312,6 +345,14 @@ mod tests {
     fn prose_with_numbers_is_not_a_table() {
         let text = "全年受理 3001 件，办结 2932 件。\n其中 12 件  仍在办理。\n";
         assert!(text_tables(text, &lines(text)).is_empty());
+    }
+
+    #[test]
+    fn a_pipe_table_ends_at_the_first_other_line() {
+        let text = "| a | 1 |\n| b | 2 |\n正文一行\n| c | 3 |\n| d | 4 |\n";
+        let tables = text_tables(text, &lines(text));
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[0].rows.len(), 2);
     }
 
     #[test]

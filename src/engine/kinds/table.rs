@@ -17,7 +17,7 @@ use crate::engine::finding::Hit;
 use crate::number::Dec;
 use crate::rules::raw::RawTable;
 use crate::rules::Issues;
-use crate::source::tables::{is_figure, text_tables, Grid};
+use crate::source::tables::{is_figure, Grid};
 use crate::source::{Document, Table as SourceTable};
 
 /// Placeholders a `table` rule provides.
@@ -143,14 +143,7 @@ impl TableKind {
 
     /// Checks every table of the document.
     pub fn check(&self, doc: &Document, out: &mut Vec<Hit>) {
-        let found;
-        let tables: &[SourceTable] = if doc.tables.is_empty() {
-            found = text_tables(&doc.text, &doc.blocks.lines);
-            &found
-        } else {
-            &doc.tables
-        };
-        for table in tables.iter().filter(|t| self.layout || !t.layout) {
+        for table in doc.all_tables().iter().filter(|t| self.layout || !t.layout) {
             let view = View::new(&doc.text, table, self);
             if let Some(within) = &self.within {
                 if !view.texts().any(|t| within.is_match(t)) {
@@ -298,11 +291,10 @@ impl TableKind {
         }
         let columns = view.figure_columns();
         for (i, &c) in columns.iter().enumerate() {
-            let label = view.column_label(c);
-            if !self.total.is_match(&label) {
+            if !self.total.is_match(&view.column_leaf(c)) {
                 continue;
             }
-            let is_total = |x: &usize| self.total.is_match(&view.column_label(*x));
+            let is_total = |x: &usize| self.total.is_match(&view.column_leaf(*x));
             let parts: Vec<usize> = if i == 0 {
                 columns[1..]
                     .iter()
@@ -335,7 +327,12 @@ impl TableKind {
                     continue;
                 };
                 let row_label = view.row_label(r);
-                self.compare(view, &cells, &[(t, total)], &row_label, "column", out);
+                let label = if row_label.is_empty() {
+                    view.column_leaf(c)
+                } else {
+                    format!("{row_label}的{}", view.column_leaf(c))
+                };
+                self.compare(view, &cells, &[(t, total)], &label, "column", out);
             }
         }
     }
@@ -614,6 +611,16 @@ impl<'t> View<'t> {
             }
         }
         label
+    }
+
+    /// The lowest header text above a column (the column's own name under any group heading).
+    fn column_leaf(&self, c: usize) -> String {
+        self.grid.rows[..self.header_rows]
+            .iter()
+            .rev()
+            .find_map(|row| row.get(c).cloned().flatten())
+            .map(|slot| squeeze(&self.text[slot.span]))
+            .unwrap_or_default()
     }
 
     /// Columns holding at least one figure in a data row.
