@@ -4,8 +4,11 @@
 
 pub mod finding;
 pub mod kinds;
+pub mod literals;
 
 pub use finding::{Applicability, Finding, Fix, Hit};
+
+use std::ops::Range;
 
 use crate::rules::{Rule, RuleSet};
 use crate::source::Document;
@@ -15,10 +18,14 @@ use crate::source::Document;
 pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut hits = Vec::new();
+    let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
     for index in rules.candidates(&doc.text) {
         let rule = &rules.rules[index];
         hits.clear();
-        run_rule(doc, rule, &mut hits);
+        let unit_filter = literals
+            .as_ref()
+            .map(|(scan, found)| move |unit: &Range<usize>| scan.may_match(found, index, unit));
+        run_rule(doc, rule, unit_filter, &mut hits);
         findings.extend(hits.drain(..).map(|hit| finding(index, rule, hit)));
     }
     findings.sort_by(|a, b| {
@@ -32,7 +39,14 @@ pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
     findings
 }
 
-fn run_rule(doc: &Document, rule: &Rule, hits: &mut Vec<Hit>) {
+/// Runs one rule. `may_match` (from the document's literal scan) rules out scope units that lack
+/// the literals the rule's operand patterns require.
+fn run_rule(
+    doc: &Document,
+    rule: &Rule,
+    may_match: Option<impl Fn(&Range<usize>) -> bool>,
+    hits: &mut Vec<Hit>,
+) {
     if rule.kind.per_document() {
         rule.kind.check_unit(doc, 0..doc.text.len(), hits);
         return;
@@ -40,7 +54,9 @@ fn run_rule(doc: &Document, rule: &Rule, hits: &mut Vec<Hit>) {
     let units = doc.blocks.units(rule.scope, &doc.text);
     if !rule.kind.searches_document() {
         for unit in units {
-            rule.kind.check_unit(doc, unit.clone(), hits);
+            if may_match.as_ref().is_none_or(|may| may(unit)) {
+                rule.kind.check_unit(doc, unit.clone(), hits);
+            }
         }
         return;
     }
@@ -96,7 +112,12 @@ pub fn check_text_with(rule_index: usize, rules: &RuleSet, text: &str) -> Vec<Fi
     let doc = Document::new("<example>", text.to_owned());
     let rule = &rules.rules[rule_index];
     let mut hits = Vec::new();
-    run_rule(&doc, rule, &mut hits);
+    // The examples run through the literal scan too, so a literal it misses fails them.
+    let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
+    let unit_filter = literals
+        .as_ref()
+        .map(|(scan, found)| move |unit: &Range<usize>| scan.may_match(found, rule_index, unit));
+    run_rule(&doc, rule, unit_filter, &mut hits);
     let mut out: Vec<Finding> = hits
         .into_iter()
         .map(|h| finding(rule_index, rule, h))

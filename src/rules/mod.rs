@@ -17,6 +17,7 @@ use std::path::Path;
 use regex::RegexSet;
 
 use crate::engine::kinds::Kind;
+use crate::engine::literals::LiteralScan;
 
 use crate::source::Scope;
 
@@ -104,6 +105,8 @@ pub struct RuleSet {
     prefilter_rules: Vec<usize>,
     /// Rules that always run.
     always: Vec<usize>,
+    /// The literals the operand patterns require, scanned once per document.
+    literals: Option<LiteralScan>,
 }
 
 impl RuleSet {
@@ -140,12 +143,19 @@ impl RuleSet {
                 }
             }
         };
+        let literals = LiteralScan::new(&rules);
         RuleSet {
             rules,
             prefilter,
             prefilter_rules,
             always,
+            literals,
         }
+    }
+
+    /// The literal scan of the rules' operand patterns, if any rule has required literals.
+    pub fn literals(&self) -> Option<&LiteralScan> {
+        self.literals.as_ref()
     }
 
     /// Keeps the rules whose id starts with one of `select` (all when empty) and with none of `ignore`.

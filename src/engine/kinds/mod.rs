@@ -80,6 +80,18 @@ impl Kind {
         }
     }
 
+    /// The operand patterns of the arithmetic kinds (and the regex checks of `date`).
+    pub fn operands(&self) -> Option<&operands::Operands> {
+        match self {
+            Kind::Ratio(k) => Some(k.operands()),
+            Kind::Sum(k) => Some(k.operands()),
+            Kind::Growth(k) => Some(k.operands()),
+            Kind::Count(k) => Some(k.operands()),
+            Kind::Date(k) => k.operands(),
+            _ => None,
+        }
+    }
+
     /// Regexes of which at least one must match somewhere in a document for the rule to fire
     /// there; `None` when the rule must always run.
     pub fn prefilter(&self) -> Option<Vec<&regex::Regex>> {

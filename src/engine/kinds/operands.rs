@@ -22,6 +22,8 @@ pub struct Operands {
     /// The distinct literal sets of all regexes (many alternatives share `其中`), each checked
     /// at most once per unit.
     sets: Vec<Vec<memchr::memmem::Finder<'static>>>,
+    /// The literals of each set, as text (for the document-wide literal scan).
+    set_literals: Vec<Vec<String>>,
     unless: Vec<Regex>,
     report: String,
     /// Capture names of all patterns, in order of first appearance.
@@ -90,6 +92,7 @@ impl Operands {
                 })
             })
             .collect();
+        let set_literals = sets.clone();
         let sets = sets
             .iter()
             .map(|set| {
@@ -107,6 +110,7 @@ impl Operands {
             }
         }
         ok.then_some(Operands {
+            set_literals,
             regexes,
             literals,
             sets,
@@ -158,6 +162,12 @@ impl Operands {
     /// The patterns, for the document prefilter.
     pub fn regexes(&self) -> &[Regex] {
         &self.regexes
+    }
+
+    /// The literal sets (each: literals one of which a match contains), and for each regex the
+    /// sets it requires (`None`: it requires none, and every unit must be searched).
+    pub fn literal_sets(&self) -> (&[Vec<String>], &[Option<Vec<usize>>]) {
+        (&self.set_literals, &self.literals)
     }
 
     /// Every match in `unit` that no `unless` pattern overlaps. Capture offsets are relative to

@@ -35,6 +35,8 @@ pub struct Pairs {
     apostrophes: Vec<char>,
     /// Literal runs that are decoration, not punctuation (`》》点击进入`).
     ignore: Vec<String>,
+    /// The first character of each `ignore` run: only there is a run looked for.
+    ignore_first: Vec<char>,
     /// ASCII characters among the marks (`(`, `)`, `[`, `]`).
     ascii_marks: Vec<u8>,
     /// Every mark character with the index of its pair, sorted by character.
@@ -166,12 +168,15 @@ impl Pairs {
                 }
             }
         }
-        let ignore = raw
+        let ignore: Vec<String> = raw
             .ignore
             .iter()
             .map(|i| i.get_ref().clone())
             .filter(|i| !i.is_empty())
             .collect();
+        let mut ignore_first: Vec<char> = ignore.iter().filter_map(|i| i.chars().next()).collect();
+        ignore_first.sort_unstable();
+        ignore_first.dedup();
         let ascii_marks = marks
             .iter()
             .flat_map(|m| [m.open, m.close])
@@ -193,6 +198,7 @@ impl Pairs {
             check,
             apostrophes,
             ignore,
+            ignore_first,
             continue_unterminated: raw.continue_unterminated,
         })
     }
@@ -271,13 +277,15 @@ impl Pairs {
             if i < skip_until {
                 continue;
             }
-            if let Some(run) = self
-                .ignore
-                .iter()
-                .find(|run| body[i..].starts_with(run.as_str()))
-            {
-                skip_until = i + run.len();
-                continue;
+            if self.ignore_first.contains(&c) {
+                if let Some(run) = self
+                    .ignore
+                    .iter()
+                    .find(|run| body[i..].starts_with(run.as_str()))
+                {
+                    skip_until = i + run.len();
+                    continue;
+                }
             }
             // Nearly every character of report text is an ideograph, a letter or a digit: skip
             // those before looking for a mark.
