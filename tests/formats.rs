@@ -400,3 +400,33 @@ invalid = ["| 维持 | 纠正 | 未结 | 合共 |\n|---|---|---|---|\n| 1 | 2 | 
         .collect();
     assert_eq!(messages, ["诉讼合共: 4 + 0 + 1 = 5, not 6"]);
 }
+
+#[test]
+fn markdown_fixes_are_written_around_code_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let md = "# 报告\n\n该区于2020429日挂牌。\n\n```\n示例 2020429日 不改\n```\n";
+    write(dir.path(), "f.md", md.as_bytes());
+    tally()
+        .current_dir(dir.path())
+        .args(["check", "--fix", "f.md"])
+        .assert()
+        .code(0);
+    let fixed = std::fs::read_to_string(dir.path().join("f.md")).expect("read");
+    assert_eq!(
+        fixed,
+        "# 报告\n\n该区于2020年4月29日挂牌。\n\n```\n示例 2020429日 不改\n```\n"
+    );
+}
+
+#[test]
+fn html_comments_suppress_the_next_source_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = "<body>\n<!-- tally-ignore: repeat/ -->\n<p>工作对对推进。</p>\n<p>再次对对。</p>\n</body>\n";
+    write(dir.path(), "s.html", page.as_bytes());
+    let (code, v) = check_json(dir.path(), &["s.html"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found(&v, "s.html"),
+        [("repeat/doubled-char".to_owned(), 4, 6)]
+    );
+}
