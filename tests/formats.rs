@@ -123,6 +123,15 @@ fn pdf_text_comes_from_pdftotext_with_pages() {
     let message = error_of(&v, "broken.pdf");
     assert!(message.contains("pdftotext failed"), "{message}");
     assert!(message.contains("trailer"), "{message}");
+    // People see the page too.
+    let out = tally()
+        .current_dir(dir.path())
+        .env("PATH", bin.path())
+        .args(["check", "r.pdf"])
+        .output()
+        .expect("run");
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("r.pdf (page 2):2:6"), "{human}");
 }
 
 #[test]

@@ -86,6 +86,11 @@ pub fn render_finding(
     rules: &RuleSet,
 ) -> String {
     let rule = &rules.rules[finding.rule];
+    // A PDF's findings name their page beside the line of the extracted text.
+    let name = match doc.page(finding.span.start) {
+        Some(page) => format!("{} (page {page})", doc.path),
+        None => doc.path.clone(),
+    };
     let report = Report {
         message: &finding.message,
         code: Some(&rule.id),
@@ -93,7 +98,7 @@ pub fn render_finding(
         help: finding.help.as_deref(),
         span: doc.source_span(finding.span.clone()),
         source: TextSource {
-            name: &doc.path,
+            name: &name,
             text: doc.source_text(),
             index: doc.source_index(),
         },
