@@ -25,7 +25,7 @@ pub struct Suppression {
 /// True for the document types whose comments tally reads.
 pub fn supports(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    [".md", ".markdown", ".html", ".htm", ".shtml"]
+    [".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml"]
         .iter()
         .any(|e| lower.ends_with(e))
 }
@@ -56,9 +56,13 @@ pub fn parse(doc: &Document) -> Vec<Suppression> {
     let Some(re) = comments() else {
         return Vec::new();
     };
-    // Comments are read in the file as written (an HTML page's comments are not in its text).
-    let text = doc.source_text();
-    let index = doc.source_index();
+    // An HTML page's comments are not in its text: they are read in the page source. Markdown's
+    // are read in the checked text, where code (and a comment shown in code) is blanked; its
+    // offsets are those of the file.
+    let (text, index) = match doc.origin.as_ref() {
+        Some(origin) if origin.map.is_some() => (origin.source.as_str(), &origin.index),
+        _ => (doc.text.as_str(), &doc.index),
+    };
     let mut out = Vec::new();
     let mut open: Vec<(Range<usize>, Vec<String>, usize)> = Vec::new();
     for caps in re.captures_iter(text) {

@@ -439,3 +439,76 @@ fn html_comments_suppress_the_next_source_line() {
         [("repeat/doubled-char".to_owned(), 4, 6)]
     );
 }
+
+#[test]
+fn a_suppression_shown_in_markdown_code_does_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let md = "用法：\n\n```\n<!-- tally-disable -->\n```\n\n工作对对推进。\n";
+    write(dir.path(), "c.md", md.as_bytes());
+    let (_, v) = check_json(dir.path(), &["c.md"]);
+    assert_eq!(
+        found(&v, "c.md"),
+        [("repeat/doubled-char".to_owned(), 7, 3)]
+    );
+}
+
+#[test]
+fn an_html_charset_label_yields_to_a_bom_and_to_valid_utf8() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = "<meta charset=\"gb2312\"><p>工作对对推进。</p>\n";
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(page.as_bytes());
+    write(dir.path(), "bom.html", &bom);
+    write(dir.path(), "utf8.html", page.as_bytes());
+    let (gb, _, _) = encoding_rs::GB18030.encode(page);
+    write(dir.path(), "gb.html", &gb);
+    let (code, v) = check_json(dir.path(), &["bom.html", "utf8.html", "gb.html"]);
+    assert_eq!(code, 1, "{v}");
+    for name in ["bom.html", "utf8.html", "gb.html"] {
+        assert_eq!(
+            found(&v, name),
+            [("repeat/doubled-char".to_owned(), 1, 29)],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_table_header_is_not_a_header_block() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = "<table><tr><th>序号</th><th>文件名称</th><th>公开日期</th><th>文号</th></tr>\
+        <tr><td>1</td><td>关于印发方案的通知</td><td>2024-03-01</td><td>青政发〔2024〕3号</td></tr></table>";
+    write(dir.path(), "list.html", page.as_bytes());
+    let (code, v) = check_json(dir.path(), &["list.html"]);
+    assert_eq!((code, found(&v, "list.html")), (0, vec![]));
+}
+
+#[test]
+fn a_total_leading_its_column_group_totals_the_columns_after_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = |spent: &str| {
+        format!(
+            "<table>\
+            <tr><th rowspan=\"2\">单位</th><th colspan=\"3\">收入</th><th colspan=\"3\">支出</th></tr>\
+            <tr><th>合计</th><th>财政拨款</th><th>其他收入</th><th>合计</th><th>基本支出</th><th>项目支出</th></tr>\
+            <tr><td>甲单位</td><td>100</td><td>80</td><td>20</td><td>{spent}</td><td>60</td><td>30</td></tr>\
+            <tr><td>乙单位</td><td>50</td><td>40</td><td>10</td><td>50</td><td>30</td><td>20</td></tr>\
+            </table>"
+        )
+    };
+    write(dir.path(), "ok.html", page("90").as_bytes());
+    write(dir.path(), "bad.html", page("95").as_bytes());
+    let (_, v) = check_json(dir.path(), &["ok.html", "bad.html"]);
+    assert!(found(&v, "ok.html").is_empty(), "{v}");
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["path"] == "bad.html")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["甲单位的合计 95 不等于各列之和 90（60 + 30），相差 5"]
+    );
+}

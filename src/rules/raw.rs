@@ -201,6 +201,7 @@ pub struct RawTable {
     pub check: Spanned<String>,
     pub total: Option<Spanned<String>>,
     pub exclude: Option<Spanned<String>>,
+    pub label_columns: Option<Spanned<String>>,
     pub within: Option<Spanned<String>>,
     #[serde(default)]
     pub left: Vec<Spanned<String>>,

@@ -493,23 +493,59 @@ fn drop_hidden(tokens: &mut Vec<Token>) {
     tokens.truncate(kept);
 }
 
-/// For each `<table>` start tag in order, whether it is a data table (no table nested in it).
+/// For each `<table>` start tag in order, whether it is a data table: no table nested in it, and
+/// no cell holding running text (several paragraphs of some length, as portals that lay a whole
+/// article out in one cell do). A layout table's cells are read as paragraphs.
 fn classify_tables(tokens: &[Token]) -> Vec<bool> {
+    /// Blocks or line breaks in one cell that make it running text whatever its length.
+    const MANY_BLOCKS: usize = 3;
+    /// Bytes of text in a cell of two or more blocks that make it running text.
+    const LONG_TEXT: usize = 100;
+    struct Open {
+        table: usize,
+        blocks: usize,
+        bytes: usize,
+    }
     let mut data = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     for t in tokens {
         match (t.kind, t.tag) {
             (Kind::Start | Kind::SelfClosing, Tag::Table) => {
-                if let Some(&outer) = open.last() {
-                    data[outer] = false;
+                if let Some(outer) = open.last() {
+                    data[outer.table] = false;
                 }
-                open.push(data.len());
+                open.push(Open {
+                    table: data.len(),
+                    blocks: 0,
+                    bytes: 0,
+                });
                 data.push(true);
             }
             (Kind::End, Tag::Table) => {
                 open.pop();
             }
+            (Kind::Start | Kind::SelfClosing, Tag::Td | Tag::Th) => {
+                if let Some(cell) = open.last_mut() {
+                    cell.blocks = 0;
+                    cell.bytes = 0;
+                }
+            }
+            (Kind::Start | Kind::SelfClosing, Tag::Block | Tag::Br | Tag::Pre) => {
+                if let Some(cell) = open.last_mut() {
+                    cell.blocks += 1;
+                }
+            }
+            (Kind::Text, _) => {
+                if let Some(cell) = open.last_mut() {
+                    cell.bytes += t.end - t.start;
+                }
+            }
             _ => {}
+        }
+        if let Some(cell) = open.last() {
+            if cell.blocks >= MANY_BLOCKS || (cell.blocks >= 2 && cell.bytes > LONG_TEXT) {
+                data[cell.table] = false;
+            }
         }
     }
     data
@@ -1283,6 +1319,22 @@ mod tests {
 
     fn text(src: &str) -> String {
         extract(src).text
+    }
+
+    #[test]
+    fn a_table_cell_of_running_text_is_a_layout_table() {
+        let page =
+            "<table><tr><td><p>一、开展主题活动，覆盖全区。</p><p>二、印发《实施方案》。</p>\
+                    <p>三、组织宣传周活动。</p></td></tr></table>";
+        let ex = extract(page);
+        assert!(ex.tables.is_empty());
+        assert_eq!(
+            ex.text,
+            "一、开展主题活动，覆盖全区。\n\n二、印发《实施方案》。\n\n三、组织宣传周活动。"
+        );
+        // One paragraph per cell, as Word exports data tables, stays a data table.
+        let data = "<table><tr><td><p>合计</p></td><td><p>42</p></td></tr></table>";
+        assert_eq!(extract(data).tables.len(), 1);
     }
 
     /// Checks the offset map over every character of the text: verbatim characters map to

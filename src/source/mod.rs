@@ -181,8 +181,15 @@ pub fn load_bytes_as(
         }
         Format::Text | Format::Markdown | Format::Html => {}
     }
+    // A page's `<meta charset>` is used only when nothing surer decides: a byte order mark or
+    // valid UTF-8 win over a stale label (pages re-saved as UTF-8 often keep `gb2312`).
     let forced = match (forced, format) {
-        (None, Format::Html) => html_charset(bytes),
+        (None, Format::Html)
+            if encoding_rs::Encoding::for_bom(bytes).is_none()
+                && std::str::from_utf8(bytes).is_err() =>
+        {
+            html_charset(bytes)
+        }
         _ => forced,
     };
     let (text, decoding) = match decode::decode_bytes(bytes, forced)? {
@@ -267,7 +274,14 @@ fn html_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     } else {
         encoding
     };
-    (encoding != encoding_rs::UTF_8).then_some(encoding)
+    // A page labelled UTF-16 is read as UTF-8, as browsers do (the label cannot be read in
+    // UTF-16 bytes); UTF-16 pages are recognised by their byte order mark or NUL bytes.
+    let unicode = [
+        encoding_rs::UTF_8,
+        encoding_rs::UTF_16LE,
+        encoding_rs::UTF_16BE,
+    ];
+    (!unicode.contains(&encoding)).then_some(encoding)
 }
 
 impl Document {

@@ -56,10 +56,13 @@ pub fn extract(path: &Path) -> Result<(String, Vec<usize>), SourceError> {
 pub fn split_pages(raw: &str) -> (String, Vec<usize>) {
     let mut text = String::with_capacity(raw.len());
     let mut pages = vec![0];
-    let mut parts = raw.split('\u{c}').peekable();
+    // The output ends with a form feed: the part after it is no page.
+    let body = raw.strip_suffix('\u{c}').unwrap_or(raw);
+    let mut parts = body.split('\u{c}').peekable();
     while let Some(part) = parts.next() {
         text.push_str(part);
-        if parts.peek().is_some_and(|next| !next.is_empty()) {
+        // A blank page still counts, so later pages keep their numbers.
+        if parts.peek().is_some() {
             pages.push(text.len());
         }
     }
@@ -75,6 +78,13 @@ mod tests {
         let (text, pages) = split_pages("一页\n\u{c}二页\n\u{c}三页\n\u{c}");
         assert_eq!(text, "一页\n二页\n三页\n");
         assert_eq!(pages, vec![0, 7, 14]);
+    }
+
+    #[test]
+    fn blank_pages_keep_later_page_numbers() {
+        let (text, pages) = split_pages("一页\n\u{c}\u{c}三页\n\u{c}");
+        assert_eq!(text, "一页\n三页\n");
+        assert_eq!(pages, vec![0, 7, 7]);
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn label_finder(labels: &mut Vec<String>) -> Result<Regex, regex::Error> {
     labels.dedup();
     let alternation: Vec<String> = labels.iter().map(|l| regex::escape(l)).collect();
     Regex::new(&format!(
-        r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})(?:[ \u{{a0}}\u{{3000}}]*[:：]|[ \u{{a0}}\u{{3000}}]*\t)",
+        r"(?:^|[\s\u{{a0}}\u{{3000}}])(?<label>{})[ \t\u{{a0}}\u{{3000}}]*[:：]",
         alternation.join("|")
     ))
 }

@@ -17,7 +17,7 @@ use crate::engine::finding::Hit;
 use crate::number::Dec;
 use crate::rules::raw::RawTable;
 use crate::rules::Issues;
-use crate::source::tables::{is_figure, Grid};
+use crate::source::tables::{is_figure, Grid, Slot};
 use crate::source::{Document, Table as SourceTable};
 
 /// Placeholders a `table` rule provides.
@@ -33,7 +33,9 @@ pub const VARS: &[&str] = &[
 
 const DEFAULT_TOTAL: &str = r"^(?:合计|总计|总\s*计|合\s*计)[:：]?$";
 const DEFAULT_EXCLUDE: &str =
-    r"率|比重|占比|比例|%|％|平均|均价|单价|序号|编号|年份|排名|增幅|增长|同比|环比";
+    r"率|比重|占比|比例|%|％|平均|均价|单价|人均|均值|增幅|增长|同比|环比|进度|指数|系数|价格|密度";
+/// Headers of columns that name or number rows rather than hold amounts.
+const DEFAULT_LABEL_COLUMNS: &str = r"序号|编号|代码|编码|年份|^年度$|日期|时间|排名|名次";
 
 #[derive(Debug)]
 enum Check {
@@ -47,6 +49,7 @@ pub struct TableKind {
     check: Check,
     total: Regex,
     exclude: Regex,
+    label_columns: Regex,
     within: Option<Regex>,
     rounded_integers: bool,
     /// Also check tables found by lining up columns of plain text.
@@ -82,6 +85,7 @@ impl TableKind {
             };
         let total = regex_or(&raw.total, DEFAULT_TOTAL, issues)?;
         let exclude = regex_or(&raw.exclude, DEFAULT_EXCLUDE, issues)?;
+        let label_columns = regex_or(&raw.label_columns, DEFAULT_LABEL_COLUMNS, issues)?;
         let within = match &raw.within {
             Some(w) => Some(compile_regex(w, issues)?),
             None => None,
@@ -135,6 +139,7 @@ impl TableKind {
             check,
             total,
             exclude,
+            label_columns,
             within,
             rounded_integers,
             layout: raw.layout.as_ref().is_some_and(|l| *l.get_ref()),
@@ -269,10 +274,7 @@ impl TableKind {
             if parts.len() < 2 {
                 continue;
             }
-            for c in view.figure_columns() {
-                if self.exclude.is_match(&view.column_label(c)) {
-                    continue;
-                }
+            for &c in &view.figure_columns {
                 let Some(total) = view.origin_span(r, c) else {
                     continue;
                 };
@@ -289,26 +291,37 @@ impl TableKind {
         if view.header_rows == 0 {
             return;
         }
-        let columns = view.figure_columns();
+        let columns = &view.figure_columns;
         for (i, &c) in columns.iter().enumerate() {
             if !self.total.is_match(&view.column_leaf(c)) {
                 continue;
             }
             let is_total = |x: &usize| self.total.is_match(&view.column_leaf(*x));
-            let parts: Vec<usize> = if i == 0 {
-                columns[1..]
+            // The header cell above the total's own name (收入, 支出, 行政复议) bounds what it
+            // totals; without one, the whole header does.
+            let group = view.column_group(c);
+            let same_group = |x: &usize| {
+                group
+                    .as_ref()
+                    .is_none_or(|g| view.column_headers(*x).contains(g))
+            };
+            // A total first in its group (合计 | 基本支出 | 项目支出) totals the columns after
+            // it; otherwise the columns before it, back to the previous total.
+            let leading = i == 0 || !same_group(&columns[i - 1]);
+            let parts: Vec<usize> = if leading {
+                columns[i + 1..]
                     .iter()
-                    .take_while(|x| !is_total(x))
+                    .take_while(|x| same_group(x) && !is_total(x))
                     .copied()
                     .collect()
             } else {
                 let before = &columns[..i];
                 let from = before.iter().rposition(is_total).map_or(0, |p| p + 1);
-                before[from..].to_vec()
+                before[from..].iter().copied().filter(same_group).collect()
             };
             let parts: Vec<usize> = parts
                 .into_iter()
-                .filter(|&x| !self.exclude.is_match(&view.column_label(x)))
+                .filter(|&x| !view.column_leaf(x).contains("小计"))
                 .collect();
             if parts.len() < 2 {
                 continue;
@@ -344,14 +357,16 @@ impl TableKind {
             .into_iter()
             .filter(|&r| {
                 let label = view.row_label(r);
+                // Subtotals are left out: their items are added one by one.
                 !(label.starts_with("其中")
                     || label.starts_with('含')
                     || label.starts_with("包括")
+                    || label.contains("小计")
                     || self.exclude.is_match(&label)
                     || self.total.is_match(&label))
             })
             .collect();
-        let levels: Vec<Option<u32>> = rows.iter().map(|&r| level(&view.row_label(r))).collect();
+        let levels: Vec<Option<u32>> = rows.iter().map(|&r| view.level(r)).collect();
         let distinct: std::collections::BTreeSet<Option<u32>> = levels.iter().copied().collect();
         if distinct.len() <= 1 {
             return rows;
@@ -404,10 +419,7 @@ impl TableKind {
                 by_rows[left.len()..].iter().map(|m| m[0]).collect(),
             );
             let label = view.row_label(r[0]);
-            for c in view.figure_columns() {
-                if self.exclude.is_match(&view.column_label(c)) {
-                    continue;
-                }
+            for &c in &view.figure_columns {
                 self.identity_at(
                     view,
                     l.iter().map(|&x| (x, c)),
@@ -422,7 +434,7 @@ impl TableKind {
         if view.header_rows == 0 {
             return;
         }
-        let columns = view.figure_columns();
+        let columns = &view.figure_columns;
         let by_columns: Vec<Vec<usize>> = left
             .iter()
             .chain(right)
@@ -536,34 +548,77 @@ fn level(label: &str) -> Option<u32> {
     None
 }
 
-/// A table as the check sees it: a grid, which rows hold data, and labels.
+/// A table as the check sees it: a grid, its header and data rows, the columns that hold
+/// figures, and labels.
 struct View<'t> {
     text: &'t str,
     grid: Grid,
-    /// Leading rows without figures.
+    /// Leading rows of header cells, or without figures (years alone do not make data).
     header_rows: usize,
     data_rows: Vec<usize>,
+    /// Columns holding a figure in some data row, minus those whose header the rule excludes
+    /// (years, codes, rates): those are label columns.
+    figure_columns: Vec<usize>,
+}
+
+/// True for a cell that holds a figure to add or compare (not a dash for nothing).
+fn is_value(t: &str) -> bool {
+    is_figure(t) && !matches!(t, "-" | "—" | "——" | "－" | "/")
+}
+
+/// True for a year standing alone (`2023`, `2023年`): a header over a column, not data.
+fn is_year(t: &str) -> bool {
+    let t = t.trim().trim_end_matches('年');
+    t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
 }
 
 impl<'t> View<'t> {
-    fn new(text: &'t str, table: &SourceTable, _kind: &TableKind) -> View<'t> {
+    fn new(text: &'t str, table: &SourceTable, kind: &TableKind) -> View<'t> {
         let grid = Grid::new(table);
-        let has_figure = |row: &Vec<Option<crate::source::tables::Slot>>| {
-            row.iter().flatten().any(|s| {
-                let t = text[s.span.clone()].trim();
-                is_figure(t) && !matches!(t, "-" | "—" | "——" | "－" | "/")
-            })
+        let texts = |row: &Vec<Option<Slot>>| -> Vec<(bool, &'t str)> {
+            row.iter()
+                .flatten()
+                .filter(|s| s.origin)
+                .map(|s| (s.header, text[s.span.clone()].trim()))
+                .filter(|(_, t)| !t.is_empty())
+                .collect()
         };
-        let header_rows = grid.rows.iter().take_while(|r| !has_figure(r)).count();
-        let data_rows = (header_rows..grid.rows.len())
-            .filter(|&r| has_figure(&grid.rows[r]))
+        let is_header = |row: &Vec<Option<Slot>>| {
+            let cells = texts(row);
+            let values: Vec<&str> = cells
+                .iter()
+                .map(|(_, t)| *t)
+                .filter(|t| is_value(t))
+                .collect();
+            cells.iter().all(|(h, _)| *h) || values.iter().all(|t| is_year(t))
+        };
+        let header_rows = grid.rows.iter().take_while(|r| is_header(r)).count();
+        let data_rows: Vec<usize> = (header_rows..grid.rows.len())
+            .filter(|&r| texts(&grid.rows[r]).iter().any(|(_, t)| is_value(t)))
             .collect();
-        View {
+        let mut view = View {
             text,
             grid,
             header_rows,
             data_rows,
-        }
+            figure_columns: Vec::new(),
+        };
+        view.figure_columns = (0..view.grid.columns)
+            .filter(|&c| {
+                view.data_rows.iter().any(|&r| {
+                    view.grid.rows[r][c]
+                        .as_ref()
+                        .is_some_and(|s| s.origin && is_value(text[s.span.clone()].trim()))
+                })
+            })
+            .filter(|&c| {
+                let header = view.column_label(c);
+                let leaf = view.column_leaf(c);
+                view.header_rows == 0
+                    || !(kind.exclude.is_match(&header) || kind.label_columns.is_match(&leaf))
+            })
+            .collect();
+        view
     }
 
     fn texts(&self) -> impl Iterator<Item = &'t str> + '_ {
@@ -575,68 +630,85 @@ impl<'t> View<'t> {
             .map(|s| &self.text[s.span.clone()])
     }
 
-    /// The label of a row, without white space: the nearest cell left of its first figure that
-    /// is not a figure (so a row under a spanning group heading is named by its own label).
+    /// The label of a row, without white space: the nearest text left of its first figure
+    /// column, preferring a cell written in this row over one spanning from a row above (so a row
+    /// under a spanning group heading is named by its own label).
     fn row_label(&self, r: usize) -> String {
         let row = &self.grid.rows[r];
-        let first_figure = row
+        let first = self
+            .figure_columns
             .iter()
-            .position(|s| {
-                s.as_ref().is_some_and(|s| {
-                    let t = self.text[s.span.clone()].trim();
-                    is_figure(t) && !matches!(t, "-" | "—" | "——" | "－" | "/")
-                })
+            .copied()
+            .find(|&c| {
+                row[c]
+                    .as_ref()
+                    .is_some_and(|s| is_value(self.text[s.span.clone()].trim()))
             })
             .unwrap_or(row.len());
-        row[..first_figure]
-            .iter()
-            .rev()
-            .flatten()
-            .map(|s| self.text[s.span.clone()].trim())
-            .find(|t| !t.is_empty() && !is_figure(t))
-            .map(squeeze)
+        let labels = || {
+            row[..first]
+                .iter()
+                .rev()
+                .flatten()
+                .map(|s| (s.origin, self.text[s.span.clone()].trim()))
+                .filter(|(_, t)| !t.is_empty() && !is_figure(t))
+        };
+        labels()
+            .find(|(origin, _)| *origin)
+            .or_else(|| labels().next())
+            .map(|(_, t)| squeeze(t))
             .unwrap_or_default()
+    }
+
+    /// The numbering level of a row: from a classification code in a label column (201 <
+    /// 20101), else from its label's numbering.
+    fn level(&self, r: usize) -> Option<u32> {
+        let row = &self.grid.rows[r];
+        let code = (0..self.grid.columns)
+            .filter(|c| !self.figure_columns.contains(c))
+            .filter_map(|c| row[c].as_ref().filter(|s| s.origin))
+            .map(|s| squeeze(&self.text[s.span.clone()]))
+            .find(|t| t.len() >= 3 && t.bytes().all(|b| b.is_ascii_digit()));
+        match code {
+            Some(code) => Some(10 + code.len() as u32),
+            None => level(&self.row_label(r)),
+        }
+    }
+
+    /// The distinct header cells above a column, top to bottom.
+    fn column_headers(&self, c: usize) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for row in &self.grid.rows[..self.header_rows] {
+            if let Some(Some(slot)) = row.get(c) {
+                if out.last() != Some(&slot.span) {
+                    out.push(slot.span.clone());
+                }
+            }
+        }
+        out
     }
 
     /// The header texts above a column, joined, without white space.
     fn column_label(&self, c: usize) -> String {
-        let mut label = String::new();
-        let mut last: Option<Range<usize>> = None;
-        for row in &self.grid.rows[..self.header_rows] {
-            if let Some(Some(slot)) = row.get(c) {
-                if last.as_ref() != Some(&slot.span) {
-                    label.push_str(&squeeze(&self.text[slot.span.clone()]));
-                    last = Some(slot.span.clone());
-                }
-            }
-        }
-        label
+        self.column_headers(c)
+            .into_iter()
+            .map(|span| squeeze(&self.text[span]))
+            .collect()
     }
 
     /// The lowest header text above a column (the column's own name under any group heading).
     fn column_leaf(&self, c: usize) -> String {
-        self.grid.rows[..self.header_rows]
-            .iter()
-            .rev()
-            .find_map(|row| row.get(c).cloned().flatten())
-            .map(|slot| squeeze(&self.text[slot.span]))
+        self.column_headers(c)
+            .pop()
+            .map(|span| squeeze(&self.text[span]))
             .unwrap_or_default()
     }
 
-    /// Columns holding at least one figure in a data row.
-    fn figure_columns(&self) -> Vec<usize> {
-        (0..self.grid.columns)
-            .filter(|&c| {
-                self.data_rows.iter().any(|&r| {
-                    self.grid.rows[r][c].as_ref().is_some_and(|s| {
-                        s.origin && {
-                            let t = self.text[s.span.clone()].trim();
-                            is_figure(t) && !matches!(t, "-" | "—" | "——" | "－" | "/")
-                        }
-                    })
-                })
-            })
-            .collect()
+    /// The header cell grouping a column (the one above its own name), if any.
+    fn column_group(&self, c: usize) -> Option<Range<usize>> {
+        let mut headers = self.column_headers(c);
+        headers.pop();
+        headers.pop()
     }
 
     /// The span of the cell written at row `r`, column `c` (`None` when the slot is covered by
