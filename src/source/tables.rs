@@ -141,9 +141,11 @@ fn pipe_row(text: &str, line: Range<usize>) -> Option<Vec<Range<usize>>> {
     let mut cells = Vec::new();
     let mut at = 1;
     for part in trimmed[1..inner_end].split('|') {
-        let lead = part.len() - part.trim_start().len();
+        // Emphasis (`**合计**`) is not part of the cell's text.
+        let inner = part.trim().trim_matches(['*', '_']);
+        let lead = part.find(inner).unwrap_or(0);
         let start = base + at + lead;
-        cells.push(start..start + part.trim().len());
+        cells.push(start..start + inner.len());
         at += part.len() + 1;
     }
     Some(cells)

@@ -6,7 +6,8 @@
 //! Precision first: a column is skipped when any of its cells is not a figure, a total over
 //! rows of mixed numbering levels (headings with their sub-items) is skipped, and rows named
 //! 其中/含 (breakdowns of the row above) are never added. Decimals are widened by half their
-//! last written digit; integers are exact counts unless the rule says `integers = "rounded"`.
+//! last written digit; integers are exact counts unless the table names a unit of 万 or 亿 (or
+//! the rule says `integers = "rounded"`).
 
 use std::ops::Range;
 
@@ -32,10 +33,10 @@ pub const VARS: &[&str] = &[
 ];
 
 const DEFAULT_TOTAL: &str = r"^(?:合计|总计|总\s*计|合\s*计)[:：]?$";
-const DEFAULT_EXCLUDE: &str =
-    r"率|比重|占比|比例|%|％|平均|均价|单价|人均|均值|增幅|增长|同比|环比|进度|指数|系数|价格|密度";
+const DEFAULT_EXCLUDE: &str = r"率|比重|占比|比例|%|％|平均|均价|单价|人均|生均|每千|每万|每百|均值|增幅|增长|增速|速度|同比|环比|上年(?:同期|预算|决算|数|实际|执行)|去年|同期|进度|指数|系数|密度";
 /// Headers of columns that name or number rows rather than hold amounts.
-const DEFAULT_LABEL_COLUMNS: &str = r"序号|编号|代码|编码|年份|^年度$|日期|时间|排名|名次";
+const DEFAULT_LABEL_COLUMNS: &str =
+    r"序号|编号|代码|编码|^[类款项]$|行次|栏次|年份|^年度$|日期|时间|排名|名次";
 
 #[derive(Debug)]
 enum Check {
@@ -51,7 +52,9 @@ pub struct TableKind {
     exclude: Regex,
     label_columns: Regex,
     within: Option<Regex>,
-    rounded_integers: bool,
+    /// `Some(true)`: whole numbers are rounded amounts; `Some(false)`: exact counts; `None`:
+    /// rounded when the table names a unit of 万 or 亿.
+    rounded_integers: Option<bool>,
     /// Also check tables found by lining up columns of plain text.
     layout: bool,
 }
@@ -121,14 +124,15 @@ impl TableKind {
             }
         };
         let rounded_integers = match raw.integers.as_ref().map(|v| v.get_ref().as_str()) {
-            None | Some("exact") => false,
-            Some("rounded") => true,
+            None | Some("auto") => None,
+            Some("exact") => Some(false),
+            Some("rounded") => Some(true),
             Some(other) => {
                 let span = raw.integers.as_ref().map_or(0..0, toml::Spanned::span);
                 issues.push(
                     span,
                     format!(
-                        "unknown value `{other}` for `integers`, expected `exact` or `rounded`"
+                        "unknown value `{other}` for `integers`, expected `auto`, `exact` or `rounded`"
                     ),
                     None,
                 );
@@ -162,7 +166,7 @@ impl TableKind {
         }
     }
 
-    fn figure(&self, text: &str) -> CellValue {
+    fn figure(&self, view: &View<'_>, column: usize, text: &str) -> CellValue {
         let t = text.trim();
         if t.is_empty() || matches!(t, "-" | "—" | "——" | "－" | "/") {
             return CellValue::Blank;
@@ -183,7 +187,7 @@ impl TableKind {
             return CellValue::Other;
         };
         let decimals = value.scale();
-        let slack = if decimals == 0 && !self.rounded_integers {
+        let slack = if decimals == 0 && !view.rounded_in(column) {
             Dec::from_int(0)
         } else {
             Dec::new(5, decimals + 1).unwrap_or(Dec::from_int(0))
@@ -248,28 +252,54 @@ impl TableKind {
     }
 
     fn check_totals(&self, view: &View<'_>, out: &mut Vec<Hit>) {
-        // Total rows.
+        // Total rows. A total label whose first row opens the table or follows another total
+        // leads its section (合计 above its items); otherwise totals trail their items.
         let data = &view.data_rows;
+        let labels: Vec<String> = data.iter().map(|&r| view.row_label(r)).collect();
+        let is_total = |i: usize| self.total.is_match(&labels[i]);
+        let is_subtotal = |i: usize| is_total(i) || is_subtotal_label(&labels[i]);
         for (i, &r) in data.iter().enumerate() {
-            let label = view.row_label(r);
-            if !self.total.is_match(&label) {
+            let label = &labels[i];
+            if !is_total(i) {
                 continue;
             }
-            let is_total = |&&x: &&usize| self.total.is_match(&view.row_label(x));
-            let parts: Vec<usize> = if i == 0 {
-                data[1..]
-                    .iter()
-                    .take_while(|x| !is_total(x))
-                    .copied()
+            let first = labels.iter().position(|l| l == label).unwrap_or(i);
+            let leading = first == 0 || is_total(first - 1);
+            let candidates: Vec<usize> = if leading {
+                (i + 1..data.len())
+                    .take_while(|&j| labels[j] != *label)
                     .collect()
             } else {
-                let before = &data[..i];
-                let from = before
-                    .iter()
-                    .rposition(|x| is_total(&x))
-                    .map_or(0, |p| p + 1);
-                before[from..].to_vec()
+                let from = (0..i).rev().find(|&j| is_total(j)).map_or(0, |j| j + 1);
+                (from..i).collect()
             };
+            // Subtotals inside the range stand for the items above them.
+            let mut parts: Vec<usize> = Vec::new();
+            let mut group: Vec<usize> = Vec::new();
+            let mut ambiguous = false;
+            for j in candidates {
+                if is_subtotal(j) {
+                    if group.is_empty() {
+                        ambiguous = true;
+                    }
+                    group.clear();
+                    parts.push(data[j]);
+                } else {
+                    group.push(data[j]);
+                }
+            }
+            if ambiguous {
+                continue;
+            }
+            parts.extend(group);
+            parts.sort_unstable();
+            // Rows of words alone between the parts (按城乡分 … 按产业分) head sections that
+            // may each add up to the total on their own: not judged.
+            if let (Some(&a), Some(&b)) = (parts.first(), parts.last()) {
+                if view.has_section_rows(a, b) {
+                    continue;
+                }
+            }
             let parts = self.addend_rows(view, parts);
             if parts.len() < 2 {
                 continue;
@@ -278,13 +308,13 @@ impl TableKind {
                 let Some(total) = view.origin_span(r, c) else {
                     continue;
                 };
-                let CellValue::Figure(t) = self.figure(&view.text[total.clone()]) else {
+                let CellValue::Figure(t) = self.figure(view, c, &view.text[total.clone()]) else {
                     continue;
                 };
                 let Some(cells) = self.collect(view, parts.iter().map(|&p| (p, c))) else {
                     continue;
                 };
-                self.compare(view, &cells, &[(t, total)], &label, "row", out);
+                self.compare(view, &cells, &[(t, total)], label, "row", out);
             }
         }
         // Total columns (only when the table has a header naming them).
@@ -306,8 +336,13 @@ impl TableKind {
                     .is_none_or(|g| view.column_headers(*x).contains(g))
             };
             // A total first in its group (合计 | 基本支出 | 项目支出) totals the columns after
-            // it; otherwise the columns before it, back to the previous total.
+            // it; a total last in its group the columns before it, back to the previous total.
+            // Under a flat header, a total between other columns is not judged.
             let leading = i == 0 || !same_group(&columns[i - 1]);
+            let trailing = i + 1 == columns.len() || !same_group(&columns[i + 1]);
+            if group.is_none() && !leading && !trailing {
+                continue;
+            }
             let parts: Vec<usize> = if leading {
                 columns[i + 1..]
                     .iter()
@@ -319,9 +354,13 @@ impl TableKind {
                 let from = before.iter().rposition(is_total).map_or(0, |p| p + 1);
                 before[from..].iter().copied().filter(same_group).collect()
             };
+            // Subtotal and breakdown columns (小计, 其中：购置费) are not parts.
             let parts: Vec<usize> = parts
                 .into_iter()
-                .filter(|&x| !view.column_leaf(x).contains("小计"))
+                .filter(|&x| {
+                    let leaf = view.column_leaf(x);
+                    !leaf.contains("小计") && !is_breakdown(&leaf)
+                })
                 .collect();
             if parts.len() < 2 {
                 continue;
@@ -333,7 +372,7 @@ impl TableKind {
                 let Some(total) = view.origin_span(r, c) else {
                     continue;
                 };
-                let CellValue::Figure(t) = self.figure(&view.text[total.clone()]) else {
+                let CellValue::Figure(t) = self.figure(view, c, &view.text[total.clone()]) else {
                     continue;
                 };
                 let Some(cells) = self.collect(view, parts.iter().map(|&p| (r, p))) else {
@@ -353,18 +392,14 @@ impl TableKind {
     /// The rows a total adds: breakdown rows (其中) and excluded rows dropped; when the labels
     /// carry numbering of several levels, only the top level (all rows must be numbered).
     fn addend_rows(&self, view: &View<'_>, rows: Vec<usize>) -> Vec<usize> {
+        // A breakdown (其中, 含：, #) under a row says the rows around it nest in ways the
+        // labels do not show: the total is not checked.
+        if rows.iter().any(|&r| view.in_breakdown(r)) {
+            return Vec::new();
+        }
         let rows: Vec<usize> = rows
             .into_iter()
-            .filter(|&r| {
-                let label = view.row_label(r);
-                // Subtotals are left out: their items are added one by one.
-                !(label.starts_with("其中")
-                    || label.starts_with('含')
-                    || label.starts_with("包括")
-                    || label.contains("小计")
-                    || self.exclude.is_match(&label)
-                    || self.total.is_match(&label))
-            })
+            .filter(|&r| !self.exclude.is_match(&view.row_label(r)))
             .collect();
         let levels: Vec<Option<u32>> = rows.iter().map(|&r| view.level(r)).collect();
         let distinct: std::collections::BTreeSet<Option<u32>> = levels.iter().copied().collect();
@@ -395,7 +430,7 @@ impl TableKind {
                 return None;
             };
             let text = view.text[span].trim();
-            match self.figure(text) {
+            match self.figure(view, c, text) {
                 CellValue::Figure(f) => out.push((f, text)),
                 CellValue::Blank => {}
                 CellValue::Other => return None,
@@ -484,7 +519,7 @@ impl TableKind {
             let Some(span) = view.origin_span(r, c) else {
                 return;
             };
-            match self.figure(&view.text[span.clone()]) {
+            match self.figure(view, c, &view.text[span.clone()]) {
                 CellValue::Figure(f) => {
                     let trimmed = trim_span(view.text, span);
                     totals.push((f, trimmed));
@@ -497,6 +532,73 @@ impl TableKind {
             return;
         }
         self.compare(view, &parts, &totals, label, axis, out);
+    }
+}
+
+/// Units whose amounts are rounded to whole numbers of 万 or 亿.
+const SCALES: &[&str] = &[
+    "万元",
+    "亿元",
+    "千元",
+    "万人",
+    "万吨",
+    "亿",
+    "万美元",
+    "万平方米",
+    "万千瓦",
+];
+
+/// True when the line or two before a table, or a unit note inside it (单位：万元), names
+/// amounts in 万 or 亿: whole numbers there are rounded.
+fn names_scale(text: &str, table: &SourceTable) -> bool {
+    let Some(first) = table.rows.iter().flatten().map(|c| c.span.start).min() else {
+        return false;
+    };
+    let mut from = first.saturating_sub(200);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..first.min(text.len()).max(from)];
+    let note = table
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| text[c.span.clone()].trim())
+        .filter(|t| t.starts_with("单位"));
+    std::iter::once(before)
+        .chain(note)
+        .any(|t| SCALES.iter().any(|unit| t.contains(unit)))
+}
+
+/// A row label naming a subtotal (本年收入合计, 小计) rather than an item.
+fn is_subtotal_label(label: &str) -> bool {
+    label.contains("小计") || label.contains("合计") || label.contains("总计")
+}
+
+/// A label that marks a breakdown of the row above (其中：…, 含：…, #限额以上).
+fn is_breakdown(label: &str) -> bool {
+    label.starts_with("其中")
+        || label.starts_with('#')
+        || label.starts_with('＃')
+        || label.starts_with("含:")
+        || label.starts_with("含：")
+        || label.starts_with("包括:")
+        || label.starts_with("包括：")
+}
+
+/// The level of a bare numbering mark in a 序号 cell: 一 1, （一） 2, 1 3, （1） 4.
+fn bare_marker_level(t: &str) -> Option<u32> {
+    let cn = |c: char| "一二三四五六七八九十".contains(c);
+    let inner = t
+        .strip_prefix(['（', '('])
+        .and_then(|x| x.strip_suffix(['）', ')']));
+    match inner {
+        Some(x) if !x.is_empty() && x.chars().all(cn) => Some(2),
+        Some(x) if !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()) => Some(4),
+        Some(_) => None,
+        None if !t.is_empty() && t.chars().all(cn) => Some(1),
+        None if !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()) => Some(3),
+        None => None,
     }
 }
 
@@ -559,6 +661,11 @@ struct View<'t> {
     /// Columns holding a figure in some data row, minus those whose header the rule excludes
     /// (years, codes, rates): those are label columns.
     figure_columns: Vec<usize>,
+    /// Whole numbers are rounded amounts in every column (the rule says so, or a unit note of 万
+    /// or 亿 sits just before the table), not exact counts.
+    rounded: bool,
+    /// The rule forces whole numbers to be exact.
+    exact: bool,
 }
 
 /// True for a cell that holds a figure to add or compare (not a dash for nothing).
@@ -583,25 +690,53 @@ impl<'t> View<'t> {
                 .filter(|(_, t)| !t.is_empty())
                 .collect()
         };
-        let is_header = |row: &Vec<Option<Slot>>| {
-            let cells = texts(row);
-            let values: Vec<&str> = cells
+        // Rows of bare years head columns (also when repeated after a page break), unit rows
+        // (单位：万元) and column-number rows (栏次 1 2 3) are neither header nor data.
+        let is_years = |row: &Vec<Option<Slot>>| {
+            let values: Vec<&str> = texts(row)
                 .iter()
                 .map(|(_, t)| *t)
                 .filter(|t| is_value(t))
                 .collect();
-            cells.iter().all(|(h, _)| *h) || values.iter().all(|t| is_year(t))
+            values.len() >= 2 && values.iter().all(|t| is_year(t))
+        };
+        let is_aside = |row: &Vec<Option<Slot>>| {
+            let cells = texts(row);
+            let words: Vec<&str> = cells
+                .iter()
+                .map(|(_, t)| *t)
+                .filter(|t| !is_value(t))
+                .collect();
+            words.len() == 1
+                && (words[0].starts_with("单位")
+                    || matches!(squeeze(words[0]).as_str(), "栏次" | "行次"))
+        };
+        let is_header = |row: &Vec<Option<Slot>>| {
+            let cells = texts(row);
+            cells.iter().all(|(h, _)| *h)
+                || !cells.iter().any(|(_, t)| is_value(t))
+                || is_years(row)
+                || is_aside(row)
         };
         let header_rows = grid.rows.iter().take_while(|r| is_header(r)).count();
         let data_rows: Vec<usize> = (header_rows..grid.rows.len())
-            .filter(|&r| texts(&grid.rows[r]).iter().any(|(_, t)| is_value(t)))
+            .filter(|&r| {
+                let row = &grid.rows[r];
+                texts(row).iter().any(|(_, t)| is_value(t)) && !is_years(row) && !is_aside(row)
+            })
             .collect();
+        let rounded = kind
+            .rounded_integers
+            .unwrap_or_else(|| names_scale(text, table));
+        let exact = kind.rounded_integers == Some(false);
         let mut view = View {
             text,
             grid,
             header_rows,
             data_rows,
             figure_columns: Vec::new(),
+            rounded,
+            exact,
         };
         view.figure_columns = (0..view.grid.columns)
             .filter(|&c| {
@@ -660,19 +795,87 @@ impl<'t> View<'t> {
             .unwrap_or_default()
     }
 
-    /// The numbering level of a row: from a classification code in a label column (201 <
-    /// 20101), else from its label's numbering.
-    fn level(&self, r: usize) -> Option<u32> {
+    /// Texts of a row's label columns, left to right: (written in this row, raw text).
+    fn label_cells(&self, r: usize) -> Vec<(bool, &'t str)> {
         let row = &self.grid.rows[r];
-        let code = (0..self.grid.columns)
-            .filter(|c| !self.figure_columns.contains(c))
-            .filter_map(|c| row[c].as_ref().filter(|s| s.origin))
-            .map(|s| squeeze(&self.text[s.span.clone()]))
-            .find(|t| t.len() >= 3 && t.bytes().all(|b| b.is_ascii_digit()));
-        match code {
-            Some(code) => Some(10 + code.len() as u32),
-            None => level(&self.row_label(r)),
+        let mut out: Vec<(bool, &'t str)> = Vec::new();
+        let mut last: Option<&Range<usize>> = None;
+        for (c, slot) in row.iter().enumerate() {
+            if self.figure_columns.contains(&c) {
+                continue;
+            }
+            if let Some(slot) = slot {
+                if last != Some(&slot.span) {
+                    out.push((slot.origin, &self.text[slot.span.clone()]));
+                    last = Some(&slot.span);
+                }
+            }
         }
+        out
+    }
+
+    /// True when a row strictly between grid rows `a` and `b` holds words but no figure.
+    fn has_section_rows(&self, a: usize, b: usize) -> bool {
+        (a + 1..b).any(|r| {
+            !self.data_rows.contains(&r)
+                && self.grid.rows[r]
+                    .iter()
+                    .flatten()
+                    .any(|s| s.origin && !self.text[s.span.clone()].trim().is_empty())
+        })
+    }
+
+    /// True when the row is part of a breakdown (其中 in its label or in a cell spanning it).
+    fn in_breakdown(&self, r: usize) -> bool {
+        is_breakdown(&self.row_label(r))
+            || self
+                .label_cells(r)
+                .iter()
+                .any(|(_, t)| is_breakdown(&squeeze(t)))
+    }
+
+    /// The numbering level of a row: from classification codes in label columns (201 < 20101,
+    /// also split over 类 | 款 | 项 columns), from a bare number in a 序号 column (一 < 1), from
+    /// its label's numbering, or from the label's indentation.
+    fn level(&self, r: usize) -> Option<u32> {
+        let cells = self.label_cells(r);
+        let code: String = cells
+            .iter()
+            .filter(|(origin, _)| *origin)
+            .map(|(_, t)| t.trim())
+            .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        if code.len() >= 3 {
+            return Some(10 + code.len() as u32);
+        }
+        let marker = cells
+            .iter()
+            .filter(|(origin, _)| *origin)
+            .map(|(_, t)| t.trim())
+            .find_map(bare_marker_level);
+        if marker.is_some() {
+            return marker;
+        }
+        if let Some(level) = level(&self.row_label(r)) {
+            return Some(level);
+        }
+        // Indentation: leading spaces of the label (full-width or no-break spaces included).
+        let raw = cells
+            .iter()
+            .rev()
+            .map(|(_, t)| *t)
+            .find(|t| !t.trim().is_empty())?;
+        let indent = raw
+            .chars()
+            .take_while(|c| c.is_whitespace() || *c == '\u{3000}' || *c == '\u{a0}')
+            .count();
+        Some(100 + indent as u32)
+    }
+
+    /// True when whole numbers in column `c` are rounded amounts: for the whole table, or by
+    /// the column's header (金额（万元）).
+    fn rounded_in(&self, c: usize) -> bool {
+        !self.exact && (self.rounded || SCALES.iter().any(|u| self.column_label(c).contains(u)))
     }
 
     /// The distinct header cells above a column, top to bottom.
@@ -680,6 +883,11 @@ impl<'t> View<'t> {
         let mut out: Vec<Range<usize>> = Vec::new();
         for row in &self.grid.rows[..self.header_rows] {
             if let Some(Some(slot)) = row.get(c) {
+                // Blank cells and unit notes (单位：万元) name no column.
+                let t = self.text[slot.span.clone()].trim();
+                if t.is_empty() || t.starts_with("单位") {
+                    continue;
+                }
                 if out.last() != Some(&slot.span) {
                     out.push(slot.span.clone());
                 }
@@ -719,9 +927,10 @@ impl<'t> View<'t> {
     }
 }
 
+/// A label without white space or Markdown emphasis (`**合计**`).
 fn squeeze(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '*')
         .collect()
 }
 
