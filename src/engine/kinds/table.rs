@@ -314,6 +314,10 @@ impl TableKind {
                 let Some(cells) = self.collect(view, parts.iter().map(|&p| (p, c))) else {
                     continue;
                 };
+                // Two breakdowns of one total (城镇 + 乡村, then 男 + 女) each add up to it.
+                if splits_into_totals(&cells, t) {
+                    continue;
+                }
                 self.compare(view, &cells, &[(t, total)], label, "row", out);
             }
         }
@@ -568,6 +572,32 @@ fn names_scale(text: &str, table: &SourceTable) -> bool {
     std::iter::once(before)
         .chain(note)
         .any(|t| SCALES.iter().any(|unit| t.contains(unit)))
+}
+
+/// True when `parts` fall into two or more consecutive runs of at least two parts that each add
+/// up to `total` (a breakdown has two categories or more).
+fn splits_into_totals(parts: &[(Figure, &str)], total: Figure) -> bool {
+    let zero = Dec::from_int(0);
+    let (mut sum, mut slack, mut len, mut runs) = (zero, total.slack, 0, 0);
+    for (f, _) in parts {
+        let (Some(s), Some(sl)) = (sum.checked_add(f.value), slack.checked_add(f.slack)) else {
+            return false;
+        };
+        sum = s;
+        slack = sl;
+        len += 1;
+        let matches = sum
+            .checked_sub(total.value)
+            .and_then(Dec::checked_abs)
+            .is_some_and(|d| d <= slack);
+        if matches && len >= 2 {
+            runs += 1;
+            sum = zero;
+            slack = total.slack;
+            len = 0;
+        }
+    }
+    runs >= 2 && len == 0
 }
 
 /// A row label naming a subtotal (本年收入合计, 小计) rather than an item.
