@@ -243,15 +243,8 @@ pub fn check(args: &CheckArgs) -> u8 {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
-    let encoding = match &args.encoding {
-        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
-            Some(e) => Some(e),
-            None => {
-                eprintln!("error: --encoding {label}: unknown encoding (try utf-8, gb18030, gbk, big5, utf-16le, utf-16be)");
-                return EXIT_ERROR;
-            }
-        },
-        None => None,
+    let Ok(encoding) = crate::commands::parse_encoding(args.encoding.as_deref()) else {
+        return EXIT_ERROR;
     };
     let mode = if args.unsafe_fixes {
         FixMode::Unsafe

@@ -160,21 +160,28 @@ pub fn test(paths: &[std::path::PathBuf], no_default_rules: bool) -> u8 {
     }
 }
 
+/// The encoding `--encoding` names; an unknown name is reported on stderr.
+pub fn parse_encoding(label: Option<&str>) -> Result<Option<&'static encoding_rs::Encoding>, ()> {
+    let Some(label) = label else {
+        return Ok(None);
+    };
+    match encoding_rs::Encoding::for_label(label.as_bytes()) {
+        Some(e) => Ok(Some(e)),
+        None => {
+            eprintln!("error: --encoding {label}: unknown encoding (try utf-8, gb18030, gbk, big5, utf-16le, utf-16be)");
+            Err(())
+        }
+    }
+}
+
 /// `tally extract`: the text (or the tables) each file gives the rules.
 pub fn extract(paths: &[std::path::PathBuf], encoding: Option<&str>, tables: bool) -> u8 {
     use std::io::{Read, Write};
 
     use crate::source::{self, tables::Grid, Loaded};
 
-    let forced = match encoding {
-        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
-            Some(e) => Some(e),
-            None => {
-                eprintln!("error: --encoding {label}: unknown encoding (try utf-8, gb18030, gbk, big5, utf-16le, utf-16be)");
-                return EXIT_ERROR;
-            }
-        },
-        None => None,
+    let Ok(forced) = parse_encoding(encoding) else {
+        return EXIT_ERROR;
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -8,8 +8,7 @@ pub mod literals;
 
 pub use finding::{Applicability, Finding, Fix, Hit};
 
-use std::ops::Range;
-
+use self::literals::{LiteralScan, Occurrences};
 use crate::rules::{Rule, RuleSet};
 use crate::source::Document;
 
@@ -22,10 +21,7 @@ pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
     for index in rules.candidates(&doc.text) {
         let rule = &rules.rules[index];
         hits.clear();
-        let unit_filter = literals
-            .as_ref()
-            .map(|(scan, found)| move |unit: &Range<usize>| scan.may_match(found, index, unit));
-        run_rule(doc, rule, unit_filter, &mut hits);
+        run_rule(doc, rules, index, literals.as_ref(), &mut hits);
         findings.extend(hits.drain(..).map(|hit| finding(index, rule, hit)));
     }
     findings.sort_by(|a, b| {
@@ -39,14 +35,16 @@ pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
     findings
 }
 
-/// Runs one rule. `may_match` (from the document's literal scan) rules out scope units that lack
-/// the literals the rule's operand patterns require.
+/// Runs rule `index`. The document's literal scan, when there is one, rules out scope units that
+/// lack the literals the rule's operand patterns require.
 fn run_rule(
     doc: &Document,
-    rule: &Rule,
-    may_match: Option<impl Fn(&Range<usize>) -> bool>,
+    rules: &RuleSet,
+    index: usize,
+    literals: Option<&(&LiteralScan, Occurrences)>,
     hits: &mut Vec<Hit>,
 ) {
+    let rule = &rules.rules[index];
     if rule.kind.per_document() {
         rule.kind.check_unit(doc, 0..doc.text.len(), hits);
         return;
@@ -54,7 +52,7 @@ fn run_rule(
     let units = doc.blocks.units(rule.scope, &doc.text);
     if !rule.kind.searches_document() {
         for unit in units {
-            if may_match.as_ref().is_none_or(|may| may(unit)) {
+            if literals.is_none_or(|(scan, found)| scan.may_match(found, index, unit)) {
                 rule.kind.check_unit(doc, unit.clone(), hits);
             }
         }
@@ -114,10 +112,7 @@ pub fn check_text_with(rule_index: usize, rules: &RuleSet, text: &str) -> Vec<Fi
     let mut hits = Vec::new();
     // The examples run through the literal scan too, so a literal it misses fails them.
     let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
-    let unit_filter = literals
-        .as_ref()
-        .map(|(scan, found)| move |unit: &Range<usize>| scan.may_match(found, rule_index, unit));
-    run_rule(&doc, rule, unit_filter, &mut hits);
+    run_rule(&doc, rules, rule_index, literals.as_ref(), &mut hits);
     let mut out: Vec<Finding> = hits
         .into_iter()
         .map(|h| finding(rule_index, rule, h))

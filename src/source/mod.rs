@@ -315,29 +315,15 @@ impl Document {
 
     /// 1-based position of a byte offset of the text, in the file as written.
     pub fn position(&self, offset: usize) -> Position {
-        match &self.origin {
-            Some(origin) => origin
-                .index
-                .position(self.source_offset(offset), &origin.source),
-            None => self.index.position(offset, &self.text),
-        }
+        let at = self.source_span(offset..offset).start;
+        self.source_index().position(at, self.source_text())
     }
 
     /// Start and end positions of a span of the text, in the file as written.
     pub fn span_positions(&self, span: Range<usize>) -> (Position, Position) {
-        match &self.origin {
-            Some(origin) => {
-                let at = self.source_span(span);
-                (
-                    origin.index.position(at.start, &origin.source),
-                    origin.index.position(at.end, &origin.source),
-                )
-            }
-            None => (
-                self.index.position(span.start, &self.text),
-                self.index.position(span.end, &self.text),
-            ),
-        }
+        let at = self.source_span(span);
+        let (index, text) = (self.source_index(), self.source_text());
+        (index.position(at.start, text), index.position(at.end, text))
     }
 
     /// The file as written (the text itself for plain text, .docx and PDF).
@@ -348,13 +334,6 @@ impl Document {
     /// The line index of [`Document::source_text`].
     pub fn source_index(&self) -> &LineIndex {
         self.origin.as_ref().map_or(&self.index, |o| &o.index)
-    }
-
-    fn source_offset(&self, offset: usize) -> usize {
-        match self.origin.as_ref().and_then(|o| o.map.as_ref()) {
-            Some(map) => map.source_offset(offset),
-            None => offset,
-        }
     }
 
     /// A range of the text as a range of [`Document::source_text`].

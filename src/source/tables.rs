@@ -111,10 +111,15 @@ fn fields(text: &str, line: Range<usize>) -> Vec<Range<usize>> {
     out
 }
 
+/// True for a dash that stands for nothing in a table cell (`—`, `-`, `/`).
+pub fn is_dash(field: &str) -> bool {
+    matches!(field.trim(), "-" | "—" | "——" | "－" | "/")
+}
+
 /// True for a field that is a figure a table column can hold (`1,234.5`, `-3`, `12%`, `—`).
 pub fn is_figure(field: &str) -> bool {
     let f = field.trim();
-    if matches!(f, "-" | "—" | "——" | "－" | "/") {
+    if is_dash(f) {
         return true;
     }
     let f = f.strip_suffix(['%', '％']).unwrap_or(f);

@@ -101,20 +101,10 @@ impl Kind {
 
     /// Regexes a kind searches with, or `None` for kinds that scan characters.
     fn regexes(&self) -> Option<Vec<&regex::Regex>> {
-        let regexes: Vec<&regex::Regex> = match self {
-            Kind::Pattern(k) => vec![&k.regex],
-            Kind::Ratio(k) => k.operands().regexes().iter().collect(),
-            Kind::Sum(k) => k.operands().regexes().iter().collect(),
-            Kind::Growth(k) => k.operands().regexes().iter().collect(),
-            Kind::Count(k) => k.operands().regexes().iter().collect(),
-            Kind::Date(k) => k.operands()?.regexes().iter().collect(),
-            Kind::Pairs(_)
-            | Kind::Repeat(_)
-            | Kind::Field(_)
-            | Kind::Sequence(_)
-            | Kind::Table(_) => return None,
-        };
-        Some(regexes)
+        match self {
+            Kind::Pattern(k) => Some(vec![&k.regex]),
+            _ => Some(self.operands()?.regexes().iter().collect()),
+        }
     }
 
     /// True when one regex search over the whole document, keeping the matches that lie inside

@@ -18,7 +18,7 @@ use crate::engine::finding::Hit;
 use crate::number::Dec;
 use crate::rules::raw::RawTable;
 use crate::rules::Issues;
-use crate::source::tables::{is_figure, Grid, Slot};
+use crate::source::tables::{is_dash, is_figure, Grid, Slot};
 use crate::source::{Document, Table as SourceTable};
 
 /// Placeholders a `table` rule provides.
@@ -32,7 +32,8 @@ pub const VARS: &[&str] = &[
     "difference",
 ];
 
-const DEFAULT_TOTAL: &str = r"^(?:合计|总计|总\s*计|合\s*计)[:：]?$";
+/// Labels are compared without white space, so `合　计` is `合计`.
+const DEFAULT_TOTAL: &str = r"^(?:合计|总计)[:：]?$";
 const DEFAULT_EXCLUDE: &str = r"率|比重|占比|比例|%|％|平均|均价|单价|人均|生均|每千|每万|每百|均值|增幅|增长|增速|速度|同比|环比|上年(?:同期|预算|决算|数|实际|执行)|去年|同期|进度|指数|系数|密度";
 /// Headers of columns that name or number rows rather than hold amounts.
 const DEFAULT_LABEL_COLUMNS: &str =
@@ -168,7 +169,7 @@ impl TableKind {
 
     fn figure(&self, view: &View<'_>, column: usize, text: &str) -> CellValue {
         let t = text.trim();
-        if t.is_empty() || matches!(t, "-" | "—" | "——" | "－" | "/") {
+        if t.is_empty() || is_dash(t) {
             return CellValue::Blank;
         }
         if !is_figure(t) || t.ends_with(['%', '％']) {
@@ -205,27 +206,17 @@ impl TableKind {
         axis: &str,
         out: &mut Vec<Hit>,
     ) {
-        let mut sum = Dec::from_int(0);
-        let mut slack = Dec::from_int(0);
-        let mut scale = 0;
-        for (f, _) in parts {
-            let (Some(s), Some(sl)) = (sum.checked_add(f.value), slack.checked_add(f.slack)) else {
-                return;
-            };
-            sum = s;
-            slack = sl;
-            scale = scale.max(f.value.scale());
-        }
-        let mut stated = Dec::from_int(0);
-        for (f, _) in totals {
-            let (Some(s), Some(sl)) = (stated.checked_add(f.value), slack.checked_add(f.slack))
-            else {
-                return;
-            };
-            stated = s;
-            slack = sl;
-            scale = scale.max(f.value.scale());
-        }
+        let (Some(sum), Some(stated)) = (
+            add_up(parts.iter().map(|(f, _)| *f)),
+            add_up(totals.iter().map(|(f, _)| *f)),
+        ) else {
+            return;
+        };
+        let Some(slack) = sum.slack.checked_add(stated.slack) else {
+            return;
+        };
+        let scale = sum.value.scale().max(stated.value.scale());
+        let (sum, stated) = (sum.value, stated.value);
         let Some(difference) = sum.checked_sub(stated).and_then(Dec::checked_abs) else {
             return;
         };
@@ -574,6 +565,23 @@ fn names_scale(text: &str, table: &SourceTable) -> bool {
         .any(|t| SCALES.iter().any(|unit| t.contains(unit)))
 }
 
+/// The sum of figures with the sum of their slacks, at the largest scale written (`None` on
+/// overflow).
+fn add_up(mut figures: impl Iterator<Item = Figure>) -> Option<Figure> {
+    figures.try_fold(
+        Figure {
+            value: Dec::from_int(0),
+            slack: Dec::from_int(0),
+        },
+        |acc, f| {
+            Some(Figure {
+                value: acc.value.checked_add(f.value)?,
+                slack: acc.slack.checked_add(f.slack)?,
+            })
+        },
+    )
+}
+
 /// True when `parts` fall into two or more consecutive runs of at least two parts that each add
 /// up to `total` (a breakdown has two categories or more).
 fn splits_into_totals(parts: &[(Figure, &str)], total: Figure) -> bool {
@@ -700,7 +708,7 @@ struct View<'t> {
 
 /// True for a cell that holds a figure to add or compare (not a dash for nothing).
 fn is_value(t: &str) -> bool {
-    is_figure(t) && !matches!(t, "-" | "—" | "——" | "－" | "/")
+    is_figure(t) && !is_dash(t)
 }
 
 /// True for a year standing alone (`2023`, `2023年`): a header over a column, not data.
