@@ -202,6 +202,9 @@ pub struct RawTable {
     pub total: Option<Spanned<String>>,
     pub exclude: Option<Spanned<String>>,
     pub label_columns: Option<Spanned<String>>,
+    pub breakdown: Option<Spanned<String>>,
+    pub subtotal: Option<Spanned<String>>,
+    pub scale: Option<Spanned<String>>,
     pub within: Option<Spanned<String>>,
     #[serde(default)]
     pub left: Vec<Spanned<String>>,

@@ -52,6 +52,9 @@ pub struct TableKind {
     total: Regex,
     exclude: Regex,
     label_columns: Regex,
+    breakdown: Regex,
+    subtotal: Regex,
+    scale: Regex,
     within: Option<Regex>,
     /// `Some(true)`: whole numbers are rounded amounts; `Some(false)`: exact counts; `None`:
     /// rounded when the table names a unit of 万 or 亿.
@@ -90,6 +93,9 @@ impl TableKind {
         let total = regex_or(&raw.total, DEFAULT_TOTAL, issues)?;
         let exclude = regex_or(&raw.exclude, DEFAULT_EXCLUDE, issues)?;
         let label_columns = regex_or(&raw.label_columns, DEFAULT_LABEL_COLUMNS, issues)?;
+        let breakdown = regex_or(&raw.breakdown, DEFAULT_BREAKDOWN, issues)?;
+        let subtotal = regex_or(&raw.subtotal, DEFAULT_SUBTOTAL, issues)?;
+        let scale = regex_or(&raw.scale, DEFAULT_SCALE, issues)?;
         let within = match &raw.within {
             Some(w) => Some(compile_regex(w, issues)?),
             None => None,
@@ -145,6 +151,9 @@ impl TableKind {
             total,
             exclude,
             label_columns,
+            breakdown,
+            subtotal,
+            scale,
             within,
             rounded_integers,
             layout: raw.layout.as_ref().is_some_and(|l| *l.get_ref()),
@@ -248,7 +257,7 @@ impl TableKind {
         let data = &view.data_rows;
         let labels: Vec<String> = data.iter().map(|&r| view.row_label(r)).collect();
         let is_total = |i: usize| self.total.is_match(&labels[i]);
-        let is_subtotal = |i: usize| is_total(i) || is_subtotal_label(&labels[i]);
+        let is_subtotal = |i: usize| is_total(i) || self.subtotal.is_match(&labels[i]);
         for (i, &r) in data.iter().enumerate() {
             let label = &labels[i];
             if !is_total(i) {
@@ -354,7 +363,7 @@ impl TableKind {
                 .into_iter()
                 .filter(|&x| {
                     let leaf = view.column_leaf(x);
-                    !leaf.contains("小计") && !is_breakdown(&leaf)
+                    !self.subtotal.is_match(&leaf) && !self.breakdown.is_match(&leaf)
                 })
                 .collect();
             if parts.len() < 2 {
@@ -531,21 +540,15 @@ impl TableKind {
 }
 
 /// Units whose amounts are rounded to whole numbers of 万 or 亿.
-const SCALES: &[&str] = &[
-    "万元",
-    "亿元",
-    "千元",
-    "万人",
-    "万吨",
-    "亿",
-    "万美元",
-    "万平方米",
-    "万千瓦",
-];
+const DEFAULT_SCALE: &str = "万元|亿元|千元|万人|万吨|亿|万美元|万平方米|万千瓦";
+/// Labels of rows (or columns) that break down the one above: never parts.
+const DEFAULT_BREAKDOWN: &str = r"^(?:其中|[#＃]|含[:：]|包括[:：])";
+/// Labels of subtotals, which stand for the items above them.
+const DEFAULT_SUBTOTAL: &str = "小计|合计|总计";
 
 /// True when the line or two before a table, or a unit note inside it (单位：万元), names
 /// amounts in 万 or 亿: whole numbers there are rounded.
-fn names_scale(text: &str, table: &SourceTable) -> bool {
+fn names_scale(text: &str, table: &SourceTable, scale: &Regex) -> bool {
     let Some(first) = table.rows.iter().flatten().map(|c| c.span.start).min() else {
         return false;
     };
@@ -562,7 +565,7 @@ fn names_scale(text: &str, table: &SourceTable) -> bool {
         .filter(|t| t.starts_with("单位"));
     std::iter::once(before)
         .chain(note)
-        .any(|t| SCALES.iter().any(|unit| t.contains(unit)))
+        .any(|t| scale.is_match(t))
 }
 
 /// The sum of figures with the sum of their slacks, at the largest scale written (`None` on
@@ -606,22 +609,6 @@ fn splits_into_totals(parts: &[(Figure, &str)], total: Figure) -> bool {
         }
     }
     runs >= 2 && len == 0
-}
-
-/// A row label naming a subtotal (本年收入合计, 小计) rather than an item.
-fn is_subtotal_label(label: &str) -> bool {
-    label.contains("小计") || label.contains("合计") || label.contains("总计")
-}
-
-/// A label that marks a breakdown of the row above (其中：…, 含：…, #限额以上).
-fn is_breakdown(label: &str) -> bool {
-    label.starts_with("其中")
-        || label.starts_with('#')
-        || label.starts_with('＃')
-        || label.starts_with("含:")
-        || label.starts_with("含：")
-        || label.starts_with("包括:")
-        || label.starts_with("包括：")
 }
 
 /// The level of a bare numbering mark in a 序号 cell: 一 1, （一） 2, 1 3, （1） 4.
@@ -704,6 +691,9 @@ struct View<'t> {
     rounded: bool,
     /// The rule forces whole numbers to be exact.
     exact: bool,
+    /// The rule's breakdown labels and units of 万/亿 (shared regexes).
+    breakdown: Regex,
+    scale: Regex,
 }
 
 /// True for a cell that holds a figure to add or compare (not a dash for nothing).
@@ -765,7 +755,7 @@ impl<'t> View<'t> {
             .collect();
         let rounded = kind
             .rounded_integers
-            .unwrap_or_else(|| names_scale(text, table));
+            .unwrap_or_else(|| names_scale(text, table, &kind.scale));
         let exact = kind.rounded_integers == Some(false);
         let mut view = View {
             text,
@@ -775,6 +765,8 @@ impl<'t> View<'t> {
             figure_columns: Vec::new(),
             rounded,
             exact,
+            breakdown: kind.breakdown.clone(),
+            scale: kind.scale.clone(),
         };
         view.figure_columns = (0..view.grid.columns)
             .filter(|&c| {
@@ -865,11 +857,11 @@ impl<'t> View<'t> {
 
     /// True when the row is part of a breakdown (其中 in its label or in a cell spanning it).
     fn in_breakdown(&self, r: usize) -> bool {
-        is_breakdown(&self.row_label(r))
+        self.breakdown.is_match(&self.row_label(r))
             || self
                 .label_cells(r)
                 .iter()
-                .any(|(_, t)| is_breakdown(&squeeze(t)))
+                .any(|(_, t)| self.breakdown.is_match(&squeeze(t)))
     }
 
     /// The numbering level of a row: from classification codes in label columns (201 < 20101,
@@ -913,7 +905,7 @@ impl<'t> View<'t> {
     /// True when whole numbers in column `c` are rounded amounts: for the whole table, or by
     /// the column's header (金额（万元）).
     fn rounded_in(&self, c: usize) -> bool {
-        !self.exact && (self.rounded || SCALES.iter().any(|u| self.column_label(c).contains(u)))
+        !self.exact && (self.rounded || self.scale.is_match(&self.column_label(c)))
     }
 
     /// The distinct header cells above a column, top to bottom.
