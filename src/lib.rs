@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod statement;
 pub mod suppress;
 pub mod walk;
 

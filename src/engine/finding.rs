@@ -19,6 +19,19 @@ pub struct Fix {
     pub applicability: Applicability,
 }
 
+/// A figure a finding was computed from, with the role it played (`part`, `whole`, `total` …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operand {
+    /// The slot name of the rule's shape.
+    pub role: String,
+    /// The figure as read (spaces inside it removed).
+    pub text: String,
+    /// Its exact value after scale words (`1850.32万元` → 18503200), when it is a number.
+    pub value: Option<String>,
+    /// Byte range in the document text.
+    pub span: Range<usize>,
+}
+
 /// One finding of one rule in one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -29,6 +42,8 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// The figures an arithmetic finding was computed from (empty for other kinds).
+    pub operands: Vec<Operand>,
 }
 
 /// A raw match of a kind, before the rule's templates are applied.
@@ -43,6 +58,8 @@ pub struct Hit {
     pub safe_fix: bool,
     /// The whole text the kind matched (a regex match), when larger than `span`.
     pub extent: Option<Range<usize>>,
+    /// The figures the hit was computed from.
+    pub operands: Vec<Operand>,
 }
 
 impl Hit {
@@ -55,6 +72,7 @@ impl Hit {
             fix: None,
             safe_fix: false,
             extent: None,
+            operands: Vec::new(),
         }
     }
 

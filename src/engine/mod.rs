@@ -6,7 +6,7 @@ pub mod finding;
 pub mod kinds;
 pub mod literals;
 
-pub use finding::{Applicability, Finding, Fix, Hit};
+pub use finding::{Applicability, Finding, Fix, Hit, Operand};
 
 use self::literals::{LiteralScan, Occurrences};
 use crate::rules::{Rule, RuleSet};
@@ -102,6 +102,7 @@ fn finding(index: usize, rule: &Rule, hit: Hit) -> Finding {
         message,
         help,
         fix,
+        operands: hit.operands,
     }
 }
 

@@ -796,8 +796,15 @@ fn context_skip(
     }
     let marker = next.filter(|c| matches!(c, '.' | '．' | '、' | ')' | '）'));
     let with_marker = end + marker.map_or(0, char::len_utf8);
+    // `（1）` is a list marker; `North (214)`, a word and a figure in brackets, is a count.
+    let after_word = prev.is_some_and(|p| p == '(')
+        && text[..n.start.saturating_sub(1)]
+            .strip_suffix(' ')
+            .and_then(|t| t.chars().next_back())
+            .is_some_and(|c| c.is_ascii_alphabetic());
     if prev.is_some_and(|p| OPEN_BRACKETS.contains(p))
         && next.is_some_and(|c| CLOSE_BRACKETS.contains(c))
+        && !after_word
     {
         return Some(with_marker.max(end + next.map_or(0, char::len_utf8)));
     }

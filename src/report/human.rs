@@ -18,6 +18,8 @@ struct Report<'a> {
     severity: miette::Severity,
     help: Option<&'a str>,
     span: std::ops::Range<usize>,
+    /// Secondary labels: the operands of an arithmetic finding, by role.
+    operands: Vec<(String, std::ops::Range<usize>)>,
     source: TextSource<'a>,
 }
 
@@ -53,8 +55,16 @@ impl Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = LabeledSpan::new_with_span(None, self.span.clone());
-        Some(Box::new(std::iter::once(span)))
+        let span = if self.operands.is_empty() {
+            LabeledSpan::new_with_span(None, self.span.clone())
+        } else {
+            LabeledSpan::new_primary_with_span(None, self.span.clone())
+        };
+        let operands = self
+            .operands
+            .iter()
+            .map(|(label, span)| LabeledSpan::new_with_span(Some(label.clone()), span.clone()));
+        Some(Box::new(std::iter::once(span).chain(operands)))
     }
 }
 
@@ -78,6 +88,26 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
+/// How an operand's role is shown to an editor (the slot names of the built-in rules).
+fn role_label(role: &str) -> String {
+    match role {
+        "part" => "分子",
+        "whole" => "分母",
+        "rate" => "比率",
+        "total" => "总数",
+        "parts" => "分项",
+        "from" => "基数",
+        "to" => "现值",
+        "value" => "现值",
+        "change" => "变化",
+        "delta" => "增减额",
+        "count" => "个数",
+        "mean" => "平均值",
+        other => other,
+    }
+    .to_owned()
+}
+
 /// Renders one finding to a string.
 pub fn render_finding(
     handler: &GraphicalReportHandler,
@@ -97,6 +127,16 @@ pub fn render_finding(
         severity: miette_severity(rule.severity),
         help: finding.help.as_deref(),
         span: doc.source_span(finding.span.clone()),
+        operands: {
+            // The reported figure carries the message; the others are labelled by role.
+            let main = doc.source_span(finding.span.clone());
+            finding
+                .operands
+                .iter()
+                .map(|o| (role_label(&o.role), doc.source_span(o.span.clone())))
+                .filter(|(_, span)| span.start >= main.end || span.end <= main.start)
+                .collect()
+        },
         source: TextSource {
             name: &name,
             text: doc.source_text(),
@@ -127,6 +167,7 @@ pub fn render_rule_issues(issues: &[RuleIssue], color: bool) -> String {
             severity: miette::Severity::Error,
             help: issue.help.as_deref(),
             span: issue.span.clone(),
+            operands: Vec::new(),
             source: TextSource {
                 name: &issue.path,
                 text: &issue.source,

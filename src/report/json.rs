@@ -33,6 +33,20 @@ pub struct JsonDiagnostic<'a> {
     /// The 1-based page, for PDFs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
+    /// The figures an arithmetic finding was computed from (additive: absent for other kinds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub operands: Vec<JsonOperand<'a>>,
+}
+
+/// One figure of an arithmetic finding and the role it played (`part`, `whole`, `total` …).
+#[derive(Debug, Serialize)]
+pub struct JsonOperand<'a> {
+    pub role: &'a str,
+    pub text: &'a str,
+    /// The exact value after scale words, as a decimal string (`1850.32万元` → `"18503200"`).
+    pub value: Option<&'a str>,
+    pub byte_start: usize,
+    pub byte_end: usize,
 }
 
 /// A proposed replacement.
@@ -73,6 +87,20 @@ pub fn diagnostic<'a>(
         help: finding.help.as_deref(),
         encoding: doc.decoding.reported_name(),
         page: doc.page(finding.span.start),
+        operands: finding
+            .operands
+            .iter()
+            .map(|o| {
+                let at = doc.source_span(o.span.clone());
+                JsonOperand {
+                    role: &o.role,
+                    text: &o.text,
+                    value: o.value.as_deref(),
+                    byte_start: at.start,
+                    byte_end: at.end,
+                }
+            })
+            .collect(),
         fix: finding.fix.as_ref().map(|f| {
             let at = doc.source_span(f.span.clone());
             JsonFix {

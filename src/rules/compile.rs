@@ -9,8 +9,8 @@ use toml::Spanned;
 use super::raw::RawRule;
 use super::{Case, Examples, Issues, Rule, RuleIssue, Severity, Template};
 use crate::engine::kinds::{
-    count, date, field, growth, pairs, pattern, ratio, repeat, sequence, sum, table, Kind,
-    KIND_NAMES,
+    count, date, field, growth, pairs, pattern, ratio, relation, repeat, sequence, sum, table,
+    Kind, KIND_NAMES,
 };
 use crate::source::Scope;
 
@@ -221,7 +221,9 @@ fn compile_rule(raw: RawRule, path: &str, issues: &mut Issues<'_>) -> Option<Rul
     let kind = kind?;
     let default_scope = match kind {
         Kind::Pairs(_) => Scope::Paragraph,
-        Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) => Scope::Statement,
+        Kind::Ratio(_) | Kind::Sum(_) | Kind::Growth(_) | Kind::Count(_) | Kind::Relation(_) => {
+            Scope::Statement
+        }
         Kind::Field(_) | Kind::Sequence(_) | Kind::Table(_) => Scope::Document,
         _ => Scope::Line,
     };
@@ -290,7 +292,8 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
         );
         return None;
     }
-    let tables: [(&str, Option<std::ops::Range<usize>>); 11] = [
+    let tables: [(&str, Option<std::ops::Range<usize>>); 12] = [
+        ("relation", raw.relation.as_ref().map(Spanned::span)),
         ("table", raw.table.as_ref().map(Spanned::span)),
         ("date", raw.date.as_ref().map(Spanned::span)),
         ("sequence", raw.sequence.as_ref().map(Spanned::span)),
@@ -360,6 +363,10 @@ fn compile_kind(raw: &RawRule, issues: &mut Issues<'_>) -> Option<Kind> {
             .table
             .as_ref()
             .map(|p| table::TableKind::compile(p.get_ref(), issues).map(Kind::Table)),
+        "relation" => raw
+            .relation
+            .as_ref()
+            .map(|p| relation::Relation::compile(p.get_ref(), issues).map(Kind::Relation)),
         _ => None,
     };
     match kind {

@@ -28,6 +28,7 @@ pub struct RawRule {
     pub date: Option<Spanned<RawDate>>,
     pub sequence: Option<Spanned<RawSequence>>,
     pub table: Option<Spanned<RawTable>>,
+    pub relation: Option<Spanned<crate::engine::kinds::relation::RawRelation>>,
     pub tests: Option<Spanned<RawTests>>,
 }
 

@@ -50,6 +50,8 @@ pub struct Document {
     pub pages: Vec<usize>,
     /// Tables found in plain text, on first use (most rules never ask).
     text_tables: std::sync::OnceLock<Vec<Table>>,
+    /// The statements read into tokens, on first use (by `crate::statement::of_document`).
+    pub(crate) statements: std::sync::OnceLock<Vec<crate::statement::Statement>>,
 }
 
 /// The kind of file a document was read from, judged by its extension.
@@ -300,6 +302,7 @@ impl Document {
             tables: Vec::new(),
             pages: Vec::new(),
             text_tables: std::sync::OnceLock::new(),
+            statements: std::sync::OnceLock::new(),
         }
     }
 

@@ -10,6 +10,7 @@ pub use operands::required_literals;
 pub mod pairs;
 pub mod pattern;
 pub mod ratio;
+pub mod relation;
 pub mod repeat;
 pub mod sequence;
 pub mod sum;
@@ -34,12 +35,13 @@ pub enum Kind {
     Date(date::Date),
     Sequence(sequence::Sequence),
     Table(table::TableKind),
+    Relation(relation::Relation),
 }
 
 /// Every kind name a rule file may use, in the order `tally rules` documents them.
 pub const KIND_NAMES: &[&str] = &[
     "pattern", "pairs", "repeat", "field", "ratio", "sum", "growth", "count", "date", "sequence",
-    "table",
+    "table", "relation",
 ];
 
 impl Kind {
@@ -57,6 +59,7 @@ impl Kind {
             Kind::Date(_) => "date",
             Kind::Sequence(_) => "sequence",
             Kind::Table(_) => "table",
+            Kind::Relation(_) => "relation",
         }
     }
 
@@ -77,6 +80,7 @@ impl Kind {
             Kind::Date(k) => k.check(doc, unit, out),
             Kind::Sequence(k) => k.check(doc, out),
             Kind::Table(k) => k.check(doc, out),
+            Kind::Relation(k) => k.check(doc, unit, out),
         }
     }
 
@@ -103,6 +107,7 @@ impl Kind {
     fn regexes(&self) -> Option<Vec<&regex::Regex>> {
         match self {
             Kind::Pattern(k) => Some(vec![&k.regex]),
+            Kind::Relation(_) => None,
             _ => Some(self.operands()?.regexes().iter().collect()),
         }
     }
@@ -140,6 +145,7 @@ impl Kind {
             Kind::Date(k) => k.vars(),
             Kind::Sequence(_) => sequence::VARS.iter().map(|s| (*s).to_owned()).collect(),
             Kind::Table(_) => table::VARS.iter().map(|s| (*s).to_owned()).collect(),
+            Kind::Relation(k) => k.vars(),
         }
     }
 }

@@ -1,0 +1,495 @@
+//! Shapes: patterns over the tokens of a statement, compiled to regexes over its code string.
+//!
+//! A shape is a list of elements separated by spaces:
+//! - `$name:type` a quantity slot (`count`, `money`, `measure`, `amount`, `number`, `pct`,
+//!   `permille`, `rate`, `points`, `times`, `any`, or several: `amount|number`); `$name:type+` a
+//!   list of them joined by `、` or `和/及/and`, `$name:type+,` by `，` too (never by `；`, which
+//!   separates clauses with subjects of their own) (each item may
+//!   stand in brackets: `城管(19项)、住建(6项)`);
+//! - `$name:type=[ … ]` a region whose quantities of that type are the slot's items (`#type` inside is a
+//!   quantity that binds no slot; `#type~` admits approximate ones);
+//! - `$name:<a|b>` a cue slot (one word of the classes named); `$name:year` a written year;
+//! - `<a|b>` a cue of one of the classes; `<period>` any period, `<year>` a written year;
+//! - `,` `、` `;` `:` `(` `)` `“` `”` separators; `...` a wide gap (crosses `，` and `、`);
+//!   `.` the end of the statement;
+//! - `^` first: the shape starts the statement (only a gap before it);
+//! - `[ … ]` a group, with `|` between alternatives; `?` after an element or group makes it
+//!   optional, `*` and `+` after a group repeat it.
+//!
+//! Between two elements lies an implicit *gap*: at most `max-gap` labels, periods and cues,
+//! never a quantity, a separator, a long label or a cue of a `barrier` class. Only exact
+//! quantities fill quantity slots: approximate ones (`近3000万元`, `99%以上`) and ranges never bind.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use crate::statement::code;
+use crate::statement::{Lexicon, QClass, Sep};
+
+/// What a slot binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlotKind {
+    /// Quantities of these classes; `list` for `+` slots.
+    Quantity { classes: Vec<QClass>, list: bool },
+    /// A cue word of these classes.
+    Cue { classes: Vec<usize> },
+    /// A written year.
+    Year,
+}
+
+/// A named slot of a shape.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub name: String,
+    pub kind: SlotKind,
+}
+
+/// A compiled shape.
+#[derive(Debug)]
+pub struct Shape {
+    /// The shape anchored at the start of the code string.
+    pub anchored: regex::Regex,
+    /// The shape anywhere (a statement without a match is not searched position by position).
+    pub anywhere: regex::Regex,
+    pub slots: Vec<Slot>,
+    /// The shape starts with `^`: it is tried at the statement's start only (after a gap).
+    pub at_start: bool,
+}
+
+/// Options shared by the shapes of one rule.
+pub struct Options<'a> {
+    pub lexicon: &'a Lexicon,
+    pub max_gap: usize,
+    /// Cue classes that gaps may not contain.
+    pub barrier: &'a [usize],
+}
+
+/// Quantity classes of a slot type.
+pub fn quantity_classes(name: &str) -> Option<Vec<QClass>> {
+    use QClass::*;
+    Some(match name {
+        "count" => vec![Count],
+        "money" => vec![Money],
+        "measure" => vec![Measure],
+        "duration" => vec![Duration],
+        "amount" => vec![Count, Money, Measure],
+        "number" => vec![Bare],
+        "pct" => vec![Percent],
+        "permille" => vec![Permille],
+        "rate" => vec![Percent, Permille, Cheng],
+        "points" => vec![Points],
+        "times" => vec![Times],
+        "any" => QClass::ALL.to_vec(),
+        _ => return None,
+    })
+}
+
+/// The slot types, for error messages.
+pub const SLOT_TYPES: &str =
+    "count, money, measure, duration, amount, number, pct, permille, rate, points, times, any, year, <cue|classes>";
+
+fn escape(c: char) -> String {
+    format!("\\x{{{:X}}}", c as u32)
+}
+
+fn class_of_codes(codes: impl IntoIterator<Item = u32>) -> String {
+    let mut codes: Vec<u32> = codes.into_iter().collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut out = String::from("[");
+    let mut i = 0;
+    while i < codes.len() {
+        let start = codes[i];
+        let mut end = start;
+        while i + 1 < codes.len() && codes[i + 1] == end + 1 {
+            i += 1;
+            end = codes[i];
+        }
+        let _ = write!(out, "\\x{{{start:X}}}");
+        if end > start {
+            let _ = write!(out, "-\\x{{{end:X}}}");
+        }
+        i += 1;
+    }
+    out.push(']');
+    if out == "[]" {
+        // Matches nothing: a class with no member.
+        return r"[^\x{0}-\x{10FFFF}]".to_owned();
+    }
+    out
+}
+
+fn quantity_class(classes: &[QClass]) -> String {
+    class_of_codes(classes.iter().map(|c| code::quantity(*c, true) as u32))
+}
+
+fn sep_code(sep: Sep) -> String {
+    escape(code::sep(sep))
+}
+
+/// The gap class: labels, periods and cues outside the barrier classes.
+fn gap_class(options: &Options<'_>) -> String {
+    let lexicon = options.lexicon;
+    let mut codes = vec![code::LABEL, code::YEAR, code::PERIOD];
+    for word in 0..lexicon.len() {
+        if !options.barrier.contains(&lexicon.class_of(word)) {
+            codes.push(code::cue(word) as u32);
+        }
+    }
+    class_of_codes(codes)
+}
+
+/// Parses and compiles one shape. Errors are plain messages (the caller points at the shape).
+pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
+    let gap = format!("{}{{0,{}}}?", gap_class(options), options.max_gap);
+    let mut words: Vec<&str> = source.split_whitespace().collect();
+    let at_start = words.first() == Some(&"^");
+    if at_start {
+        words.remove(0);
+    }
+    let lead = if at_start { gap.clone() } else { String::new() };
+    let mut parser = Parser {
+        options,
+        gap,
+        slots: Vec::new(),
+        words,
+        pos: 0,
+    };
+    let body = parser.alternatives()?;
+    if parser.pos < parser.words.len() {
+        return Err(format!("unexpected `{}`", parser.words[parser.pos]));
+    }
+    if parser.slots.is_empty() {
+        return Err("the shape names no slot (`$name:type`)".to_owned());
+    }
+    let build = |prefix: &str| {
+        regex::RegexBuilder::new(&format!("{prefix}{lead}(?:{body})"))
+            .size_limit(1 << 24)
+            .dfa_size_limit(1 << 24)
+            .build()
+            .map_err(|e| format!("the shape is too large or invalid: {e}"))
+    };
+    Ok(Shape {
+        anchored: build("^")?,
+        anywhere: build(if at_start { "^" } else { "" })?,
+        slots: parser.slots,
+        at_start,
+    })
+}
+
+struct Parser<'a, 'o> {
+    options: &'a Options<'o>,
+    gap: String,
+    slots: Vec<Slot>,
+    words: Vec<&'a str>,
+    pos: usize,
+}
+
+impl Parser<'_, '_> {
+    /// `seq | seq | …` up to `]` or the end.
+    fn alternatives(&mut self) -> Result<String, String> {
+        let mut alts = vec![self.sequence()?];
+        while self.words.get(self.pos) == Some(&"|") {
+            self.pos += 1;
+            alts.push(self.sequence()?);
+        }
+        Ok(if alts.len() == 1 {
+            alts.pop().unwrap_or_default()
+        } else {
+            format!("(?:{})", alts.join("|"))
+        })
+    }
+
+    fn sequence(&mut self) -> Result<String, String> {
+        let mut parts: Vec<String> = Vec::new();
+        while let Some(&word) = self.words.get(self.pos) {
+            if word == "|" || word.starts_with(']') {
+                break;
+            }
+            self.pos += 1;
+            let region = word.strip_prefix('$').and_then(|w| w.strip_suffix("=["));
+            let element = if word == "[" || region.is_some() {
+                let inner = self.alternatives()?;
+                let Some(close) = self.words.get(self.pos).copied() else {
+                    return Err("a `[` group is not closed with `]`".to_owned());
+                };
+                self.pos += 1;
+                let suffix = &close[1..];
+                if let Some(region) = region {
+                    // A named region: its quantities of the slot's type are the items.
+                    let (name, ty) = region.split_once(':').unwrap_or((region, "any"));
+                    self.name_slot(name)?;
+                    let mut classes = Vec::new();
+                    for part in ty.split('|') {
+                        let Some(more) = quantity_classes(part) else {
+                            return Err(format!("unknown slot type `{ty}`; types: {SLOT_TYPES}"));
+                        };
+                        classes.extend(more);
+                    }
+                    self.slots.push(Slot {
+                        name: name.to_owned(),
+                        kind: SlotKind::Quantity {
+                            classes,
+                            list: true,
+                        },
+                    });
+                    match suffix {
+                        "" => format!("(?<s_{name}>{inner})"),
+                        "?" => format!("(?<s_{name}>{inner})?"),
+                        _ => return Err(format!("a region takes no `{close}`")),
+                    }
+                } else {
+                    match suffix {
+                        "" | "?" | "*" | "+" => format!("(?:{inner}){suffix}"),
+                        _ => return Err(format!("unknown group suffix `{close}`")),
+                    }
+                }
+            } else {
+                self.atom(word)?
+            };
+            parts.push(element);
+        }
+        if parts.is_empty() {
+            return Err("an empty sequence (nothing between `|`, `[` or `]`)".to_owned());
+        }
+        Ok(parts.join(&self.gap))
+    }
+
+    fn atom(&mut self, word: &str) -> Result<String, String> {
+        let (base, optional) = match word.strip_suffix('?') {
+            Some(b) if !b.is_empty() => (b, true),
+            _ => (word, false),
+        };
+        let regex = self.element(base)?;
+        Ok(if optional {
+            format!("(?:{regex})?")
+        } else {
+            regex
+        })
+    }
+
+    fn element(&mut self, word: &str) -> Result<String, String> {
+        if word == "..." {
+            let wide = format!(
+                "(?:{}|{}|{}){{0,{}}}?",
+                gap_class(self.options),
+                sep_code(Sep::Comma),
+                sep_code(Sep::Enum),
+                self.options.max_gap * 4
+            );
+            return Ok(wide);
+        }
+        if word == "." || word == "。" {
+            // The end of the statement, after a gap (the final `。` is a label).
+            return Ok(format!("{}$", self.gap));
+        }
+        if let Some(sep) = separator(word) {
+            return Ok(sep_code(sep));
+        }
+        if let Some(ty) = word.strip_prefix('#') {
+            // An unnamed quantity; `~` admits approximate ones and ranges.
+            let (ty, approx) = match ty.strip_suffix('~') {
+                Some(t) => (t, true),
+                None => (ty, false),
+            };
+            let mut codes = Vec::new();
+            for part in ty.split('|') {
+                let Some(classes) = quantity_classes(part) else {
+                    return Err(format!("unknown quantity type `{ty}`; types: {SLOT_TYPES}"));
+                };
+                for class in classes {
+                    codes.push(code::quantity(class, true) as u32);
+                    if approx {
+                        codes.push(code::quantity(class, false) as u32);
+                    }
+                }
+            }
+            return Ok(class_of_codes(codes));
+        }
+        if let Some(inner) = word.strip_prefix('<').and_then(|w| w.strip_suffix('>')) {
+            return self.cues(inner).map(|(_, class)| class);
+        }
+        if let Some(slot) = word.strip_prefix('$') {
+            let Some((name, ty)) = slot.split_once(':') else {
+                return Err(format!("`{word}`: a slot is written `$name:type`"));
+            };
+            self.name_slot(name)?;
+            let group = format!("s_{name}");
+            let (kind, regex) =
+                if let Some(inner) = ty.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+                    let (classes, class) = self.cues(inner)?;
+                    (SlotKind::Cue { classes }, class)
+                } else if ty == "year" {
+                    (SlotKind::Year, escape(code::char_of(code::YEAR)))
+                } else {
+                    // `+`: items joined by `、` and `和/及/and`; `+,`: by `，` and `；` too.
+                    let (base, list, commas) = if let Some(b) = ty.strip_suffix("+,") {
+                        (b, true, true)
+                    } else if let Some(b) = ty.strip_suffix('+') {
+                        (b, true, false)
+                    } else {
+                        (ty, false, false)
+                    };
+                    let mut classes = Vec::new();
+                    for part in base.split('|') {
+                        let Some(more) = quantity_classes(part) else {
+                            return Err(format!("unknown slot type `{ty}`; types: {SLOT_TYPES}"));
+                        };
+                        classes.extend(more);
+                    }
+                    let item = quantity_class(&classes);
+                    let regex = if list {
+                        let item = format!(
+                            "(?:{item}|{}{item}{})",
+                            sep_code(Sep::Open),
+                            sep_code(Sep::Close)
+                        );
+                        // `、` `，` `；`, and the words of the `and` class (`和`, `及`, `, and`).
+                        let and = self
+                            .options
+                            .lexicon
+                            .class("and")
+                            .map(|c| self.cues_class(&[c]))
+                            .unwrap_or_else(|| "[^\\x{0}-\\x{10FFFF}]".to_owned());
+                        let seps = if commas {
+                            format!(
+                                "(?:[{}{}]|{and}){{1,2}}",
+                                escape(code::sep(Sep::Comma)),
+                                escape(code::sep(Sep::Enum)),
+                            )
+                        } else {
+                            format!("(?:{}|{and})", escape(code::sep(Sep::Enum)))
+                        };
+                        format!("{item}(?:{gap}{seps}{gap}{item})*", gap = self.gap)
+                    } else {
+                        item
+                    };
+                    (SlotKind::Quantity { classes, list }, regex)
+                };
+            self.slots.push(Slot {
+                name: name.to_owned(),
+                kind,
+            });
+            return Ok(format!("(?<{group}>{regex})"));
+        }
+        Err(format!(
+            "unknown element `{word}`: expected `$slot:type`, `<cue>`, a separator, `...`, `[`, `]` or `|`"
+        ))
+    }
+
+    /// Checks a new slot name: lower-case ASCII, not used before in the shape.
+    fn name_slot(&self, name: &str) -> Result<(), String> {
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            return Err(format!("`{name}`: slot names are lower-case ASCII"));
+        }
+        if self.slots.iter().any(|s| s.name == name) {
+            return Err(format!(
+                "slot `{name}` appears twice; write the alternatives as separate shapes"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The regex class of the words of some cue classes.
+    fn cues_class(&self, classes: &[usize]) -> String {
+        let lexicon = self.options.lexicon;
+        class_of_codes(
+            classes
+                .iter()
+                .flat_map(|&c| lexicon.words_of(c))
+                .map(|w| code::cue(w) as u32),
+        )
+    }
+
+    /// `a|b|period|year` → the class indices and the regex class.
+    fn cues(&self, inner: &str) -> Result<(Vec<usize>, String), String> {
+        let lexicon = self.options.lexicon;
+        let mut classes = Vec::new();
+        let mut extra: Vec<u32> = Vec::new();
+        for name in inner.split('|') {
+            match name {
+                "period" => extra.extend([code::YEAR, code::PERIOD]),
+                "year" => extra.push(code::YEAR),
+                _ => match lexicon.class(name) {
+                    Some(c) if name != crate::statement::lexicon::PERIOD_CLASS => classes.push(c),
+                    _ => {
+                        return Err(format!(
+                            "unknown cue class `{name}`; classes: {}, year",
+                            lexicon.classes().join(", ")
+                        ))
+                    }
+                },
+            }
+        }
+        let codes: Vec<u32> = classes
+            .iter()
+            .flat_map(|&c| lexicon.words_of(c))
+            .map(|w| code::cue(w) as u32)
+            .chain(extra)
+            .collect();
+        Ok((classes, class_of_codes(codes)))
+    }
+}
+
+fn separator(word: &str) -> Option<Sep> {
+    Some(match word {
+        "," | "，" => Sep::Comma,
+        "、" => Sep::Enum,
+        ";" | "；" => Sep::Semi,
+        ":" | "：" => Sep::Colon,
+        "(" | "（" => Sep::Open,
+        ")" | "）" => Sep::Close,
+        "“" => Sep::QuoteOpen,
+        "”" => Sep::QuoteClose,
+        _ => return None,
+    })
+}
+
+/// The token range (`start..end` token indices) of a capture at byte range `bytes` of a code
+/// string that starts at token `base`.
+pub fn tokens_of(bytes: Range<usize>, base: usize) -> Range<usize> {
+    base + bytes.start / 3..base + bytes.end / 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> Options<'static> {
+        Options {
+            lexicon: Lexicon::builtin(),
+            max_gap: 3,
+            barrier: &[],
+        }
+    }
+
+    #[test]
+    fn shapes_compile_and_name_their_slots() {
+        let shape = compile(
+            "$whole:count , <part>? $part:count , <rate> $rate:pct",
+            &options(),
+        )
+        .unwrap();
+        let names: Vec<&str> = shape.slots.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["whole", "part", "rate"]);
+    }
+
+    #[test]
+    fn shape_errors_say_what_is_wrong() {
+        for (shape, needle) in [
+            ("$x:widget", "unknown slot type"),
+            ("<nonsense> $x:count", "unknown cue class"),
+            ("$x:count $x:count", "appears twice"),
+            ("[ $x:count", "not closed"),
+            ("<part>", "names no slot"),
+            ("$x:count foo", "unknown element"),
+        ] {
+            let err = compile(shape, &options()).unwrap_err();
+            assert!(err.contains(needle), "{shape}: {err}");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The cue lexicon: words by class (`total`, `part`, `up` …) and period words, read from TOML
+//! (`rules/lexicon.toml`, embedded). One Aho–Corasick automaton finds them all, longest first.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+/// The built-in lexicon, embedded at build time.
+pub const BUILTIN_LEXICON: &str = include_str!("../../rules/lexicon.toml");
+
+/// The class given to period words in [`Lexicon::class_of`].
+pub const PERIOD_CLASS: &str = "period";
+/// The class of words that shadow cues and mean nothing.
+pub const NEUTRAL_CLASS: &str = "neutral";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawLexicon {
+    #[serde(default)]
+    cues: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    periods: RawPeriods,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawPeriods {
+    #[serde(default)]
+    words: Vec<String>,
+}
+
+/// A compiled lexicon.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// Every word, in the order of the automaton's patterns.
+    words: Vec<String>,
+    /// For each word, the index of its class in `classes`.
+    word_class: Vec<usize>,
+    /// Class names: the cue classes in name order, then `period`.
+    classes: Vec<String>,
+    automaton: AhoCorasick,
+}
+
+/// A problem in a lexicon file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError(pub String);
+
+impl std::fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Lexicon {
+    /// Parses a lexicon file. A word listed in two classes is an error.
+    pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
+        let raw: RawLexicon =
+            toml::from_str(text).map_err(|e| LexiconError(e.message().trim().to_owned()))?;
+        let mut classes: Vec<String> = raw.cues.keys().cloned().collect();
+        classes.push(PERIOD_CLASS.to_owned());
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut words = Vec::new();
+        let mut word_class = Vec::new();
+        let lists = raw
+            .cues
+            .iter()
+            .map(|(class, words)| (class.as_str(), words))
+            .chain(std::iter::once((PERIOD_CLASS, &raw.periods.words)));
+        for (class, list) in lists {
+            let index = classes.iter().position(|c| c == class).unwrap_or(0);
+            for word in list {
+                if word.is_empty() {
+                    return Err(LexiconError(format!("class `{class}` has an empty word")));
+                }
+                if let Some(first) = seen.insert(word.clone(), class.to_owned()) {
+                    if first != class {
+                        return Err(LexiconError(format!(
+                            "`{word}` is in both `{first}` and `{class}`; a word has one class"
+                        )));
+                    }
+                    continue;
+                }
+                words.push(word.clone());
+                word_class.push(index);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&words)
+            .map_err(|e| LexiconError(e.to_string()))?;
+        Ok(Lexicon {
+            words,
+            word_class,
+            classes,
+            automaton,
+        })
+    }
+
+    /// The built-in lexicon, parsed once.
+    pub fn builtin() -> &'static Lexicon {
+        static BUILTIN: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        // A unit test parses the embedded file, so this cannot fail in a released binary.
+        BUILTIN.get_or_init(|| {
+            Lexicon::parse(BUILTIN_LEXICON).expect("invariant: the built-in lexicon parses")
+        })
+    }
+
+    /// Every class name, cue classes first (in name order), then `period`.
+    pub fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    /// The index of a class, by name.
+    pub fn class(&self, name: &str) -> Option<usize> {
+        self.classes.iter().position(|c| c == name)
+    }
+
+    /// The number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when the lexicon has no word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The class index of word `word`.
+    pub fn class_of(&self, word: usize) -> usize {
+        self.word_class[word]
+    }
+
+    /// The text of word `word`.
+    pub fn word(&self, word: usize) -> &str {
+        &self.words[word]
+    }
+
+    /// The words of a class.
+    pub fn words_of(&self, class: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.words.len()).filter(move |&w| self.word_class[w] == class)
+    }
+
+    /// Non-overlapping matches in `text`, leftmost-longest: `(word, byte range)`.
+    pub fn find_iter<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + 'a {
+        self.automaton
+            .find_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.range()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicon_parses_with_one_class_per_word() {
+        let lexicon = Lexicon::parse(BUILTIN_LEXICON).expect("the built-in lexicon parses");
+        assert!(lexicon.len() > 100);
+        for class in [
+            "total", "part", "share", "compare", "up", "down", "neutral", "period",
+        ] {
+            assert!(lexicon.class(class).is_some(), "class {class}");
+        }
+    }
+
+    #[test]
+    fn longer_words_shadow_the_cues_inside_them() {
+        let lexicon = Lexicon::builtin();
+        let found: Vec<&str> = lexicon
+            .find_iter("占，比重比较增长率")
+            .map(|(w, _)| lexicon.classes()[lexicon.class_of(w)].as_str())
+            .collect();
+        assert_eq!(found, ["share", "share", "neutral", "rate-other"]);
+    }
+
+    #[test]
+    fn a_word_in_two_classes_is_an_error() {
+        let err = Lexicon::parse("[cues]\nup = [\"增\"]\ndown = [\"增\"]\n").unwrap_err();
+        assert!(err.0.contains("`增`"), "{err}");
+    }
+}

@@ -1,0 +1,621 @@
+//! The statement model: each statement of a document read once into typed tokens.
+//!
+//! A statement (a sentence within a paragraph) becomes a sequence of
+//! - **quantities**, from [`crate::number`], the one number and unit grammar of every rule
+//!   (Chinese numerals, full-width digits, 万/亿, units, approximations, ranges, %, ‰, 倍);
+//! - **periods** (`2023年`, `2023年度`, `2024年1-6月`, `上年`, `去年同期`, `年初`): years are never
+//!   quantities;
+//! - **cues**, the words of the [`Lexicon`] by class (`total`, `part`, `share`, `up` …);
+//! - **separators** (`，` `、` `；` `：`, brackets, quotes);
+//! - **labels**, the text between, which names the subject of the figures.
+//!
+//! Spaces that PDF extraction puts between CJK characters and digits (`68214 件`, `本 年 收 入`)
+//! and line breaks inside a statement carry no meaning here: the statement is read from a
+//! *squeezed* copy of its text, and every token maps back to its bytes in the document.
+//!
+//! Each token is also written as one character of a private-use code string, so that relation
+//! shapes compile to ordinary (linear-time) regexes over it: see `engine::kinds::relation`.
+//!
+//! Depends on `number` and `source` only; knows nothing of rules.
+
+pub mod lexicon;
+
+use std::ops::Range;
+
+use regex::Regex;
+
+pub use self::lexicon::Lexicon;
+use crate::number::{extract, Quantity, Unit};
+
+/// What a quantity measures, for the typed slots of relation shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QClass {
+    Count,
+    Money,
+    Measure,
+    /// Time spans and ages (`3年`, `6个月`, `15天`, `60岁`): never parts of a sum.
+    Duration,
+    Percent,
+    Permille,
+    Points,
+    Times,
+    Cheng,
+    Doubling,
+    Bare,
+}
+
+impl QClass {
+    /// Every class, in code order.
+    pub const ALL: [QClass; 11] = [
+        QClass::Count,
+        QClass::Money,
+        QClass::Measure,
+        QClass::Duration,
+        QClass::Percent,
+        QClass::Permille,
+        QClass::Points,
+        QClass::Times,
+        QClass::Cheng,
+        QClass::Doubling,
+        QClass::Bare,
+    ];
+
+    /// The class of a quantity's unit.
+    pub fn of(unit: &Unit) -> QClass {
+        match unit {
+            Unit::None => QClass::Bare,
+            Unit::Percent => QClass::Percent,
+            Unit::Permille => QClass::Permille,
+            Unit::PercentagePoint => QClass::Points,
+            Unit::Cheng => QClass::Cheng,
+            Unit::Times => QClass::Times,
+            Unit::Doubling => QClass::Doubling,
+            Unit::Count(_) => QClass::Count,
+            Unit::Money(_) => QClass::Money,
+            Unit::Measure(m) if DURATIONS.contains(&m.as_str()) => QClass::Duration,
+            Unit::Measure(_) => QClass::Measure,
+        }
+    }
+
+    fn index(self) -> u32 {
+        QClass::ALL.iter().position(|c| *c == self).unwrap_or(0) as u32
+    }
+}
+
+/// Measure words of time spans and ages.
+const DURATIONS: &[&str] = &[
+    "年",
+    "个月",
+    "月",
+    "周",
+    "星期",
+    "天",
+    "日",
+    "小时",
+    "分钟",
+    "秒",
+    "岁",
+    "周岁",
+    "年度",
+    "个工作日",
+    "工作日",
+    "季度",
+];
+
+/// A separator token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sep {
+    /// `，` `,`
+    Comma,
+    /// `、`
+    Enum,
+    /// `；` `;`
+    Semi,
+    /// `：` `:`
+    Colon,
+    /// `（` `(` `【` `[`
+    Open,
+    /// `）` `)` `】` `]`
+    Close,
+    /// `“` `‘` `「` `『` `《`
+    QuoteOpen,
+    /// `”` `’` `」` `』` `》`
+    QuoteClose,
+    /// The boundary between two statements of one paragraph.
+    Stop,
+}
+
+impl Sep {
+    /// Every separator, in code order.
+    pub const ALL: [Sep; 9] = [
+        Sep::Comma,
+        Sep::Enum,
+        Sep::Semi,
+        Sep::Colon,
+        Sep::Open,
+        Sep::Close,
+        Sep::QuoteOpen,
+        Sep::QuoteClose,
+        Sep::Stop,
+    ];
+
+    fn of(c: char) -> Option<Sep> {
+        Some(match c {
+            '，' | ',' => Sep::Comma,
+            '、' => Sep::Enum,
+            '；' | ';' => Sep::Semi,
+            '：' | ':' => Sep::Colon,
+            '（' | '(' | '【' | '[' => Sep::Open,
+            '）' | ')' | '】' | ']' => Sep::Close,
+            '“' | '‘' | '「' | '『' | '《' => Sep::QuoteOpen,
+            '”' | '’' | '」' | '』' | '》' => Sep::QuoteClose,
+            _ => return None,
+        })
+    }
+
+    fn index(self) -> u32 {
+        Sep::ALL.iter().position(|s| *s == self).unwrap_or(0) as u32
+    }
+}
+
+/// What a token is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A quantity: the index into [`Statement::quantities`].
+    Quantity(usize),
+    /// A period; `year` for written years (`2023年`), `None` for relative ones (`上年`).
+    Period {
+        year: Option<i32>,
+    },
+    /// A cue word of the lexicon.
+    Cue {
+        word: usize,
+        class: usize,
+    },
+    Sep(Sep),
+    /// Text between the other tokens.
+    Label,
+}
+
+/// A token: its kind and its byte range in the statement's squeezed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Range<usize>,
+}
+
+/// Labels longer than this many characters (ASCII words count as one) are *long*: relation gaps
+/// never cross them.
+pub const SHORT_LABEL: usize = 16;
+
+/// The code characters: one per token, all in the Private Use Area and 3 bytes long in UTF-8,
+/// so that token `i` sits at byte `3 * i` of the code string.
+pub mod code {
+    use super::{QClass, Sep};
+
+    /// First quantity code: `QUANTITY + 2 * class + approximate`.
+    pub const QUANTITY: u32 = 0xE000;
+    /// A written year.
+    pub const YEAR: u32 = 0xE020;
+    /// A relative period (`上年`).
+    pub const PERIOD: u32 = 0xE021;
+    /// First separator code: `SEP + index`.
+    pub const SEP: u32 = 0xE030;
+    /// A label of at most [`super::SHORT_LABEL`] characters.
+    pub const LABEL: u32 = 0xE040;
+    /// A longer label.
+    pub const LONG_LABEL: u32 = 0xE041;
+    /// First cue code: `CUE + word`.
+    pub const CUE: u32 = 0xE100;
+    /// The last code point of the Private Use Area.
+    pub const LAST: u32 = 0xF8FF;
+
+    /// The code of a quantity.
+    pub fn quantity(class: QClass, exact: bool) -> char {
+        char_of(QUANTITY + 2 * class.index() + u32::from(!exact))
+    }
+
+    /// The code of a separator.
+    pub fn sep(sep: Sep) -> char {
+        char_of(SEP + sep.index())
+    }
+
+    /// The code of a cue word.
+    pub fn cue(word: usize) -> char {
+        char_of(CUE + word as u32)
+    }
+
+    /// A code point as a char; every code used is a valid scalar value below U+F8FF.
+    pub fn char_of(code: u32) -> char {
+        char::from_u32(code.min(LAST)).unwrap_or('\u{F8FF}')
+    }
+}
+
+/// One statement, read into tokens.
+#[derive(Debug, Clone, Default)]
+pub struct Statement {
+    /// Where the statement lies in the document text.
+    pub range: Range<usize>,
+    /// The statement's text with meaningless spaces and line breaks removed.
+    pub text: String,
+    /// For each byte of `text` and its end, the offset in the document text.
+    map: Vec<usize>,
+    /// The quantities, with spans into `text`.
+    pub quantities: Vec<Quantity>,
+    pub tokens: Vec<Token>,
+    /// One code character per token.
+    pub code: String,
+}
+
+impl Statement {
+    /// The document range of a range of the squeezed text. Each byte of the squeezed text maps
+    /// to the same byte in the document, so a span ends one past the byte its last byte maps to.
+    pub fn source(&self, span: Range<usize>) -> Range<usize> {
+        let start = self.map.get(span.start).copied().unwrap_or(self.range.end);
+        if span.end <= span.start {
+            return start..start;
+        }
+        let end = self
+            .map
+            .get(span.end - 1)
+            .map_or(self.range.end, |&last| last + 1);
+        start..end.max(start)
+    }
+
+    /// The squeezed text of a token.
+    pub fn token_text(&self, token: &Token) -> &str {
+        &self.text[token.span.clone()]
+    }
+
+    /// The quantity of a token, if it is one.
+    pub fn quantity(&self, token: &Token) -> Option<&Quantity> {
+        match token.kind {
+            TokenKind::Quantity(i) => self.quantities.get(i),
+            _ => None,
+        }
+    }
+}
+
+/// Every statement of a document (its `statement` scope units), read once and cached.
+pub fn of_document(doc: &crate::source::Document) -> &[Statement] {
+    doc.statements.get_or_init(|| {
+        let lexicon = Lexicon::builtin();
+        doc.blocks
+            .units(crate::source::Scope::Statement, &doc.text)
+            .iter()
+            .map(|unit| read(&doc.text, unit.clone(), lexicon))
+            .collect()
+    })
+}
+
+/// Reads one statement of `text` (the document text) at `range`.
+pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
+    let body = &text[range.clone()];
+    if !body.chars().any(may_start_number) {
+        return Statement {
+            range,
+            ..Statement::default()
+        };
+    }
+    let (squeezed, map) = squeeze(body, range.start);
+    let quantities = extract(&squeezed);
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut pos = 0;
+    for (i, q) in quantities.iter().enumerate() {
+        if q.span.start < pos {
+            continue;
+        }
+        read_gap(&squeezed, pos..q.span.start, lexicon, &mut tokens);
+        tokens.push(Token {
+            kind: TokenKind::Quantity(i),
+            span: q.span.clone(),
+        });
+        pos = q.span.end;
+    }
+    read_gap(&squeezed, pos..squeezed.len(), lexicon, &mut tokens);
+    let code = encode(&squeezed, &quantities, &tokens);
+    Statement {
+        range,
+        text: squeezed,
+        map,
+        quantities,
+        tokens,
+        code,
+    }
+}
+
+/// Characters without which a statement holds no quantity (and is not read further).
+fn may_start_number(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || matches!(
+            c,
+            '一' | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+                | '零'
+                | '〇'
+                | '翻'
+        )
+}
+
+/// Removes white space that carries no meaning: every run next to a non-ASCII character (CJK
+/// text, full-width punctuation), before `%`, or at either end. Runs between two ASCII
+/// characters (English words, two numbers) become one space. Returns the text and the document offset of each byte and its end.
+fn squeeze(body: &str, base: usize) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(body.len());
+    let mut map = Vec::with_capacity(body.len() + 1);
+    let mut chars = body.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            while chars.peek().is_some_and(|&(_, n)| n.is_whitespace()) {
+                chars.next();
+            }
+            let next = chars.peek().map(|&(_, n)| n);
+            if let (Some(p), Some(n)) = (prev, next) {
+                // `12 %` is one figure; `rose by 12 percent` and `12 15` keep their space.
+                if p.is_ascii() && n.is_ascii() && n != '%' {
+                    out.push(' ');
+                    map.push(base + i);
+                }
+            }
+            continue;
+        }
+        let start = out.len();
+        out.push(c);
+        for k in 0..out.len() - start {
+            map.push(base + i + k);
+        }
+        prev = Some(c);
+    }
+    map.push(base + body.len());
+    (out, map)
+}
+
+/// Years: `2023年`, `2023年度`, `2023年末`, `2024年1-6月`, `2021—2025年`.
+fn year_regex() -> &'static Regex {
+    static YEAR: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    YEAR.get_or_init(|| {
+        // ASCII and full-width digits; a range of years is one period.
+        Regex::new(concat!(
+            r"(?:19|20|１９|２０)[0-9０-９]{2}",
+            r"(?:[-—－~～至到](?:19|20|１９|２０)[0-9０-９]{2})?",
+            r"(?:年度|年末|年底|年初|年)",
+            r"(?:[0-9０-９]{1,2}(?:[-—－~～至][0-9０-９]{1,2})?月(?:份|末|底)?)?",
+        ))
+        .expect("invariant: the year pattern is valid")
+    })
+}
+
+/// Tokens of a stretch of text between two quantities.
+fn read_gap(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<Token>) {
+    if gap.is_empty() {
+        return;
+    }
+    let body = &text[gap.clone()];
+    let mut pos = 0;
+    for m in year_regex().find_iter(body) {
+        read_words(text, gap.start + pos..gap.start + m.start(), lexicon, out);
+        let year = body[m.start()..]
+            .chars()
+            .take(4)
+            .filter_map(crate::number::decimal::digit_value)
+            .fold(0i32, |acc, d| acc * 10 + i32::from(d));
+        out.push(Token {
+            kind: TokenKind::Period { year: Some(year) },
+            span: gap.start + m.start()..gap.start + m.end(),
+        });
+        pos = m.end();
+    }
+    read_words(text, gap.start + pos..gap.end, lexicon, out);
+}
+
+/// Cues, separators and labels of a stretch without quantities or years.
+fn read_words(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<Token>) {
+    if gap.is_empty() {
+        return;
+    }
+    let body = &text[gap.clone()];
+    let period = lexicon.class(lexicon::PERIOD_CLASS);
+    let mut label_start: Option<usize> = None;
+    let push_label = |out: &mut Vec<Token>, start: &mut Option<usize>, end: usize| {
+        if let Some(s) = start.take() {
+            if !text[s..end].trim().is_empty() {
+                out.push(Token {
+                    kind: TokenKind::Label,
+                    span: s..end,
+                });
+            }
+        }
+    };
+    let mut words = lexicon
+        .find_iter(body)
+        .filter(|(_, r)| whole_ascii_word(body, r.clone()))
+        .peekable();
+    let mut chars = body.char_indices().peekable();
+    while let Some(&(i, c)) = chars.peek() {
+        while words.peek().is_some_and(|(_, r)| r.start < i) {
+            words.next();
+        }
+        if let Some((word, r)) = words.peek().cloned().filter(|(_, r)| r.start == i) {
+            push_label(out, &mut label_start, gap.start + i);
+            let class = lexicon.class_of(word);
+            let kind = if Some(class) == period {
+                TokenKind::Period { year: None }
+            } else {
+                TokenKind::Cue { word, class }
+            };
+            out.push(Token {
+                kind,
+                span: gap.start + r.start..gap.start + r.end,
+            });
+            while chars.peek().is_some_and(|&(j, _)| j < r.end) {
+                chars.next();
+            }
+            words.next();
+            continue;
+        }
+        chars.next();
+        if let Some(sep) = Sep::of(c) {
+            push_label(out, &mut label_start, gap.start + i);
+            out.push(Token {
+                kind: TokenKind::Sep(sep),
+                span: gap.start + i..gap.start + i + c.len_utf8(),
+            });
+            continue;
+        }
+        if label_start.is_none() {
+            label_start = Some(gap.start + i);
+        }
+    }
+    push_label(out, &mut label_start, gap.end);
+}
+
+/// An ASCII word of the lexicon (`up`, `of which`) counts only as a whole word.
+fn whole_ascii_word(body: &str, range: Range<usize>) -> bool {
+    let word = &body[range.clone()];
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let first = word.chars().next();
+    let last = word.chars().next_back();
+    let before = body[..range.start].chars().next_back();
+    let after = body[range.end..].chars().next();
+    !(alnum(first) && alnum(before) || alnum(last) && alnum(after))
+}
+
+/// The length of a label: its non-ASCII characters plus its ASCII words.
+fn label_weight(label: &str) -> usize {
+    let wide = label.chars().filter(|c| !c.is_ascii()).count();
+    let words = label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && w.is_ascii())
+        .count();
+    wide + words
+}
+
+fn encode(text: &str, quantities: &[Quantity], tokens: &[Token]) -> String {
+    let mut code = String::with_capacity(tokens.len() * 3);
+    for token in tokens {
+        let c = match &token.kind {
+            TokenKind::Quantity(i) => {
+                let q = &quantities[*i];
+                code::quantity(
+                    QClass::of(&q.unit),
+                    q.approx.is_exact() && q.range_end.is_none(),
+                )
+            }
+            TokenKind::Period { year: Some(_) } => code::char_of(code::YEAR),
+            TokenKind::Period { year: None } => code::char_of(code::PERIOD),
+            TokenKind::Cue { word, .. } => code::cue(*word),
+            TokenKind::Sep(sep) => code::sep(*sep),
+            TokenKind::Label => {
+                if label_weight(&text[token.span.clone()]) > SHORT_LABEL {
+                    code::char_of(code::LONG_LABEL)
+                } else {
+                    code::char_of(code::LABEL)
+                }
+            }
+        };
+        code.push(c);
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &Statement) -> Vec<String> {
+        let lexicon = Lexicon::builtin();
+        s.tokens
+            .iter()
+            .map(|t| {
+                let text = s.token_text(t);
+                match &t.kind {
+                    TokenKind::Quantity(_) => format!("Q:{text}"),
+                    TokenKind::Period { .. } => format!("P:{text}"),
+                    TokenKind::Cue { class, .. } => {
+                        format!("{}:{text}", lexicon.classes()[*class])
+                    }
+                    TokenKind::Sep(_) => text.to_owned(),
+                    TokenKind::Label => format!("L:{text}"),
+                }
+            })
+            .collect()
+    }
+
+    fn read_all(text: &str) -> Statement {
+        read(text, 0..text.len(), Lexicon::builtin())
+    }
+
+    #[test]
+    fn a_statement_reads_into_typed_tokens() {
+        let s = read_all("全年受理信访事项68214件，其中按期办结66530件，办结率98.5%。");
+        assert_eq!(
+            kinds(&s),
+            [
+                "P:全年",
+                "L:受理信访事项",
+                "Q:68214件",
+                "，",
+                "part:其中",
+                "L:按期办结",
+                "Q:66530件",
+                "，",
+                "L:办结",
+                "rate:率",
+                "Q:98.5%",
+                "L:。"
+            ]
+        );
+        assert_eq!(s.code.chars().count(), s.tokens.len());
+    }
+
+    #[test]
+    fn pdf_spaces_and_line_breaks_do_not_change_the_tokens() {
+        let plain = read_all("本年收入合计1850.32万元，比上年增长12.5%");
+        let spaced = read_all("本 年 收 入 合 计 1850.32 万 元 ，比 上 年\n增 长 12.5 %");
+        assert_eq!(kinds(&plain), kinds(&spaced));
+        // Positions map back to the spaced source.
+        let q = &spaced.tokens[spaced
+            .tokens
+            .iter()
+            .position(|t| matches!(t.kind, TokenKind::Quantity(_)))
+            .unwrap()];
+        let text = "本 年 收 入 合 计 1850.32 万 元 ，比 上 年\n增 长 12.5 %";
+        assert_eq!(&text[spaced.source(q.span.clone())], "1850.32 万 元");
+    }
+
+    #[test]
+    fn years_are_periods_never_quantities() {
+        let s = read_all("2025年执行数77.99万元，2026年1-6月安排91.97万元");
+        let k = kinds(&s);
+        assert!(k.contains(&"P:2025年".to_owned()), "{k:?}");
+        assert!(k.contains(&"P:2026年1-6月".to_owned()), "{k:?}");
+        assert_eq!(s.quantities.len(), 2);
+    }
+
+    #[test]
+    fn english_cues_are_whole_words() {
+        let s = read_all("support rose by 12 percent, of which 3 cases");
+        let k = kinds(&s);
+        assert!(k.iter().any(|t| t == "rose:rose"), "{k:?}");
+        assert!(k.iter().any(|t| t == "of-which:of which"), "{k:?}");
+        assert!(!k.iter().any(|t| t == "rose:up"), "{k:?}");
+    }
+
+    #[test]
+    fn statements_without_numbers_are_not_read() {
+        let s = read_all("依法行政，建设法治政府。");
+        assert!(s.tokens.is_empty());
+    }
+}
