@@ -66,6 +66,8 @@ pub struct RawRelation {
     pub increase: Option<Vec<Spanned<String>>>,
     /// Cue classes of decrease (default `down`, `fall-to`).
     pub decrease: Option<Vec<Spanned<String>>>,
+    /// The words `{direction}` shows for an increase and a decrease (default `增长`, `下降`).
+    pub directions: Option<Vec<Spanned<String>>>,
 }
 
 /// What a relation rule checks.
@@ -147,6 +149,7 @@ pub struct Relation {
     increase: Vec<usize>,
     decrease: Vec<usize>,
     labels: Vec<(String, String)>,
+    directions: [String; 2],
     not_after: Vec<(String, Vec<usize>)>,
     slot_names: Vec<String>,
 }
@@ -343,7 +346,20 @@ impl Relation {
         if issues.len() > before {
             return None;
         }
+        let directions = match raw.directions.as_deref() {
+            None => ["增长".to_owned(), "下降".to_owned()],
+            Some([up, down]) => [up.get_ref().clone(), down.get_ref().clone()],
+            Some(other) => {
+                issues.push(
+                    other.first().map_or(raw.check.span(), Spanned::span),
+                    "`directions` takes two words: [\"increase\", \"decrease\"]",
+                    None,
+                );
+                return None;
+            }
+        };
         Some(Relation {
+            directions,
             labels,
             not_after,
             check: check_kind,
@@ -564,7 +580,8 @@ impl Relation {
     }
 
     fn direction_word(&self, sign: Sign) -> String {
-        if sign > 0 { "增长" } else { "下降" }.to_owned()
+        let [up, down] = &self.directions;
+        if sign > 0 { up } else { down }.clone()
     }
 
     fn hit(
@@ -740,7 +757,9 @@ impl<'s> Binding<'s> {
     fn text(&self, range: Range<usize>) -> String {
         let tokens = &self.statement.tokens[range];
         match (tokens.first(), tokens.last()) {
-            (Some(a), Some(b)) => self.statement.text[a.span.start..b.span.end].to_owned(),
+            (Some(a), Some(b)) => self.statement.text[a.span.start..b.span.end]
+                .trim()
+                .to_owned(),
             _ => String::new(),
         }
     }
