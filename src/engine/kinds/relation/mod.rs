@@ -408,8 +408,7 @@ impl Relation {
         // Verdicts by token range (the reported figure of a finding, the whole match of a
         // consistent binding): a finding needs every binding that reads its figure to disagree.
         let mut verdicts: Vec<(Range<usize>, Option<Hit>)> = Vec::new();
-        // The whole match of each inconsistent binding, by shape: a binding inside a larger one
-        // of the same shape (a list read from its second item) is not a reading of its own.
+        // The whole match of each binding, by shape.
         let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
         for (shape_index, shape) in self.shapes.iter().enumerate() {
             if !shape.anywhere.is_match(&s.code) {
@@ -434,21 +433,23 @@ impl Relation {
                 {
                     continue;
                 }
+                // A binding inside a larger one of the same shape (a list read from its second
+                // item) is not a reading of its own.
+                let inner = matches.iter().any(|(i, m)| {
+                    *i == shape_index
+                        && m.start <= binding.tokens.start
+                        && binding.tokens.end <= m.end
+                });
+                if inner {
+                    continue;
+                }
+                matches.push((shape_index, binding.tokens.clone()));
                 let verdict = self.evaluate(&binding);
                 match verdict {
                     Verdict::Abstain => {}
                     // A consistent binding disputes every finding on the figures it spans.
                     Verdict::Consistent => verdicts.push((binding.tokens.clone(), None)),
                     Verdict::Inconsistent(vars) => {
-                        let inner = matches.iter().any(|(i, m)| {
-                            *i == shape_index
-                                && m.start <= binding.tokens.start
-                                && binding.tokens.end <= m.end
-                        });
-                        if inner {
-                            continue;
-                        }
-                        matches.push((shape_index, binding.tokens.clone()));
                         let hit = self.hit(doc, s, &binding, report.clone(), vars);
                         verdicts.push((report, Some(hit)));
                     }
