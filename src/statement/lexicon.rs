@@ -39,6 +39,8 @@ pub struct Lexicon {
     word_class: Vec<usize>,
     /// Class names: the cue classes in name order, then `period`.
     classes: Vec<String>,
+    /// The index of the `period` class.
+    period: usize,
     automaton: AhoCorasick,
 }
 
@@ -90,10 +92,12 @@ impl Lexicon {
             .ascii_case_insensitive(true)
             .build(&words)
             .map_err(|e| LexiconError(e.to_string()))?;
+        let period = classes.len() - 1;
         Ok(Lexicon {
             words,
             word_class,
             classes,
+            period,
             automaton,
         })
     }
@@ -110,6 +114,11 @@ impl Lexicon {
     /// Every class name, cue classes first (in name order), then `period`.
     pub fn classes(&self) -> &[String] {
         &self.classes
+    }
+
+    /// The index of the `period` class.
+    pub fn period_class(&self) -> usize {
+        self.period
     }
 
     /// The index of a class, by name.

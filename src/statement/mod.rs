@@ -231,6 +231,43 @@ pub mod code {
     }
 }
 
+/// Which kinds of token a statement holds, as a bit set: each quantity code, years, periods,
+/// each separator, labels, and each cue class. Shapes use it to skip statements that lack one
+/// of their required tokens without running a regex.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features(Vec<u64>);
+
+impl Features {
+    /// The feature of a quantity code, a year, a period, a separator or a label (their code
+    /// point's offset from the first quantity code).
+    pub fn of_code(c: char) -> Option<usize> {
+        let c = c as u32;
+        (code::QUANTITY..code::CUE)
+            .contains(&c)
+            .then(|| (c - code::QUANTITY) as usize)
+    }
+
+    /// The feature of a cue class.
+    pub fn of_class(class: usize) -> usize {
+        (code::CUE - code::QUANTITY) as usize + class
+    }
+
+    fn insert(&mut self, feature: usize) {
+        let (word, bit) = (feature / 64, feature % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    /// True when the set holds `feature`.
+    pub fn contains(&self, feature: usize) -> bool {
+        self.0
+            .get(feature / 64)
+            .is_some_and(|w| w & (1 << (feature % 64)) != 0)
+    }
+}
+
 /// One statement, read into tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Statement {
@@ -238,27 +275,39 @@ pub struct Statement {
     pub range: Range<usize>,
     /// The statement's text with meaningless spaces and line breaks removed.
     pub text: String,
-    /// For each byte of `text` and its end, the offset in the document text.
-    map: Vec<usize>,
+    /// Where the squeezed text jumps in the document: `(offset in text, document offset)` at the
+    /// start of each run of bytes copied verbatim (one run when nothing was squeezed).
+    runs: Vec<(usize, usize)>,
     /// The quantities, with spans into `text`.
     pub quantities: Vec<Quantity>,
     pub tokens: Vec<Token>,
     /// One code character per token.
     pub code: String,
+    /// The kinds of token present.
+    pub features: Features,
 }
 
 impl Statement {
+    /// The document offset of byte `pos` of the squeezed text.
+    fn offset(&self, pos: usize) -> usize {
+        if pos >= self.text.len() {
+            return self.range.end;
+        }
+        let run = self.runs.partition_point(|r| r.0 <= pos).saturating_sub(1);
+        match self.runs.get(run) {
+            Some(&(at, source)) => source + (pos - at),
+            None => self.range.start + pos,
+        }
+    }
+
     /// The document range of a range of the squeezed text. Each byte of the squeezed text maps
     /// to the same byte in the document, so a span ends one past the byte its last byte maps to.
     pub fn source(&self, span: Range<usize>) -> Range<usize> {
-        let start = self.map.get(span.start).copied().unwrap_or(self.range.end);
+        let start = self.offset(span.start);
         if span.end <= span.start {
             return start..start;
         }
-        let end = self
-            .map
-            .get(span.end - 1)
-            .map_or(self.range.end, |&last| last + 1);
+        let end = (self.offset(span.end - 1) + 1).min(self.range.end);
         start..end.max(start)
     }
 
@@ -297,7 +346,7 @@ pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
             ..Statement::default()
         };
     }
-    let (squeezed, map) = squeeze(body, range.start);
+    let (squeezed, runs) = squeeze(body, range.start);
     let quantities = extract(&squeezed);
     let mut tokens: Vec<Token> = Vec::new();
     let mut pos = 0;
@@ -314,10 +363,22 @@ pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
     }
     read_gap(&squeezed, pos..squeezed.len(), lexicon, &mut tokens);
     let code = encode(&squeezed, &quantities, &tokens);
+    let mut features = Features::default();
+    for (token, c) in tokens.iter().zip(code.chars()) {
+        match token.kind {
+            TokenKind::Cue { class, .. } => features.insert(Features::of_class(class)),
+            _ => {
+                if let Some(f) = Features::of_code(c) {
+                    features.insert(f);
+                }
+            }
+        }
+    }
     Statement {
+        features,
         range,
         text: squeezed,
-        map,
+        runs,
         quantities,
         tokens,
         code,
@@ -351,9 +412,11 @@ fn may_start_number(c: char) -> bool {
 /// Removes white space that carries no meaning: every run next to a non-ASCII character (CJK
 /// text, full-width punctuation), before `%`, or at either end. Runs between two ASCII
 /// characters (English words, two numbers) become one space. Returns the text and the document offset of each byte and its end.
-fn squeeze(body: &str, base: usize) -> (String, Vec<usize>) {
+fn squeeze(body: &str, base: usize) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(body.len());
-    let mut map = Vec::with_capacity(body.len() + 1);
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    // The body offset the next byte would have if it continued the current run.
+    let mut contiguous: Option<usize> = None;
     let mut chars = body.char_indices().peekable();
     let mut prev: Option<char> = None;
     while let Some((i, c)) = chars.next() {
@@ -365,21 +428,23 @@ fn squeeze(body: &str, base: usize) -> (String, Vec<usize>) {
             if let (Some(p), Some(n)) = (prev, next) {
                 // `12 %` is one figure; `rose by 12 percent` and `12 15` keep their space.
                 if p.is_ascii() && n.is_ascii() && n != '%' {
+                    if contiguous != Some(i) {
+                        runs.push((out.len(), base + i));
+                    }
                     out.push(' ');
-                    map.push(base + i);
+                    contiguous = Some(i + 1);
                 }
             }
             continue;
         }
-        let start = out.len();
-        out.push(c);
-        for k in 0..out.len() - start {
-            map.push(base + i + k);
+        if contiguous != Some(i) {
+            runs.push((out.len(), base + i));
         }
+        out.push(c);
+        contiguous = Some(i + c.len_utf8());
         prev = Some(c);
     }
-    map.push(base + body.len());
-    (out, map)
+    (out, runs)
 }
 
 /// Years: `2023年`, `2023年度`, `2023年末`, `2024年1-6月`, `2021—2025年`.
@@ -426,7 +491,7 @@ fn read_words(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<To
         return;
     }
     let body = &text[gap.clone()];
-    let period = lexicon.class(lexicon::PERIOD_CLASS);
+    let period = Some(lexicon.period_class());
     let mut label_start: Option<usize> = None;
     let push_label = |out: &mut Vec<Token>, start: &mut Option<usize>, end: usize| {
         if let Some(s) = start.take() {

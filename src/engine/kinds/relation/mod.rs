@@ -411,7 +411,7 @@ impl Relation {
         // The whole match of each binding, by shape.
         let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
         for (shape_index, shape) in self.shapes.iter().enumerate() {
-            if !shape.anywhere.is_match(&s.code) {
+            if !shape.possible(&s.features) || !shape.anywhere.is_match(&s.code) {
                 continue;
             }
             let starts = if shape.at_start { 1 } else { s.tokens.len() };

@@ -54,6 +54,17 @@ pub struct Shape {
     pub slots: Vec<Slot>,
     /// The shape starts with `^`: it is tried at the statement's start only (after a gap).
     pub at_start: bool,
+    /// For each element every match must contain, the token features one of which it needs.
+    required: Vec<Vec<usize>>,
+}
+
+impl Shape {
+    /// False when the statement lacks a token every match needs (no regex is run then).
+    pub fn possible(&self, features: &crate::statement::Features) -> bool {
+        self.required
+            .iter()
+            .all(|any| any.iter().any(|&f| features.contains(f)))
+    }
 }
 
 /// Options shared by the shapes of one rule.
@@ -154,6 +165,9 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
         slots: Vec::new(),
         words,
         pos: 0,
+        depth: 0,
+        required: Vec::new(),
+        alternatives_at_top: false,
     };
     let body = parser.alternatives()?;
     if parser.pos < parser.words.len() {
@@ -169,7 +183,13 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
             .build()
             .map_err(|e| format!("the shape is too large or invalid: {e}"))
     };
+    let required = if parser.alternatives_at_top {
+        Vec::new()
+    } else {
+        std::mem::take(&mut parser.required)
+    };
     Ok(Shape {
+        required,
         anchored: build("^")?,
         anywhere: build(if at_start { "^" } else { "" })?,
         slots: parser.slots,
@@ -183,6 +203,11 @@ struct Parser<'a, 'o> {
     slots: Vec<Slot>,
     words: Vec<&'a str>,
     pos: usize,
+    /// Group depth: elements at depth 0 outside alternatives are required.
+    depth: usize,
+    required: Vec<Vec<usize>>,
+    /// The top level has alternatives: nothing is required of all matches.
+    alternatives_at_top: bool,
 }
 
 impl Parser<'_, '_> {
@@ -191,6 +216,9 @@ impl Parser<'_, '_> {
         let mut alts = vec![self.sequence()?];
         while self.words.get(self.pos) == Some(&"|") {
             self.pos += 1;
+            if self.depth == 0 {
+                self.alternatives_at_top = true;
+            }
             alts.push(self.sequence()?);
         }
         Ok(if alts.len() == 1 {
@@ -209,7 +237,10 @@ impl Parser<'_, '_> {
             self.pos += 1;
             let region = word.strip_prefix('$').and_then(|w| w.strip_suffix("=["));
             let element = if word == "[" || region.is_some() {
-                let inner = self.alternatives()?;
+                self.depth += 1;
+                let inner = self.alternatives();
+                self.depth -= 1;
+                let inner = inner?;
                 let Some(close) = self.words.get(self.pos).copied() else {
                     return Err("a `[` group is not closed with `]`".to_owned());
                 };
@@ -261,6 +292,11 @@ impl Parser<'_, '_> {
             _ => (word, false),
         };
         let regex = self.element(base)?;
+        if !optional && self.depth == 0 {
+            if let Some(features) = self.features(base) {
+                self.required.push(features);
+            }
+        }
         Ok(if optional {
             format!("(?:{regex})?")
         } else {
@@ -375,6 +411,63 @@ impl Parser<'_, '_> {
         Err(format!(
             "unknown element `{word}`: expected `$slot:type`, `<cue>`, a separator, `...`, `[`, `]` or `|`"
         ))
+    }
+
+    /// The token features one of which an element needs (`None`: it needs no particular token).
+    fn features(&self, word: &str) -> Option<Vec<usize>> {
+        use crate::statement::Features;
+        let lexicon = self.options.lexicon;
+        let cues = |inner: &str| -> Vec<usize> {
+            let mut out = Vec::new();
+            for name in inner.split('|') {
+                match name {
+                    "period" => out.extend(
+                        [code::YEAR, code::PERIOD]
+                            .into_iter()
+                            .filter_map(|c| Features::of_code(code::char_of(c))),
+                    ),
+                    "year" => out.extend(Features::of_code(code::char_of(code::YEAR))),
+                    _ => out.extend(lexicon.class(name).map(Features::of_class)),
+                }
+            }
+            out
+        };
+        let quantities = |ty: &str, approx: bool| -> Option<Vec<usize>> {
+            let mut out = Vec::new();
+            for part in ty.split('|') {
+                for class in quantity_classes(part)? {
+                    out.extend(Features::of_code(code::quantity(class, true)));
+                    if approx {
+                        out.extend(Features::of_code(code::quantity(class, false)));
+                    }
+                }
+            }
+            Some(out)
+        };
+        if let Some(sep) = separator(word) {
+            return Features::of_code(code::sep(sep)).map(|f| vec![f]);
+        }
+        if let Some(inner) = word.strip_prefix('<').and_then(|w| w.strip_suffix('>')) {
+            return Some(cues(inner));
+        }
+        if let Some(ty) = word.strip_prefix('#') {
+            return match ty.strip_suffix('~') {
+                Some(t) => quantities(t, true),
+                None => quantities(ty, false),
+            };
+        }
+        let (_, ty) = word.strip_prefix('$')?.split_once(':')?;
+        if let Some(inner) = ty.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+            return Some(cues(inner));
+        }
+        if ty == "year" {
+            return Some(cues("year"));
+        }
+        let base = ty
+            .strip_suffix("+,")
+            .or_else(|| ty.strip_suffix('+'))
+            .unwrap_or(ty);
+        quantities(base, false)
     }
 
     /// Checks a new slot name: lower-case ASCII, not used before in the shape.
