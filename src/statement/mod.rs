@@ -425,6 +425,11 @@ fn squeeze(body: &str, base: usize) -> (String, Vec<(usize, usize)>) {
                 chars.next();
             }
             let next = chars.peek().map(|&(_, n)| n);
+            if prev.is_some_and(|p| p.is_ascii_digit())
+                && thin_space_group(body, i, chars.peek().map_or(body.len(), |&(j, _)| j))
+            {
+                continue;
+            }
             if let (Some(p), Some(n)) = (prev, next) {
                 // `12 %` is one figure; `rose by 12 percent` and `12 15` keep their space.
                 if p.is_ascii() && n.is_ascii() && n != '%' {
@@ -445,6 +450,21 @@ fn squeeze(body: &str, base: usize) -> (String, Vec<(usize, usize)>) {
         prev = Some(c);
     }
     (out, runs)
+}
+
+/// True when the white space at `ws..next` groups thousands (`3 842.16`, `6 842 件`): one to
+/// three digits before it (and no digit or point before those), exactly three after it.
+fn thin_space_group(body: &str, ws: usize, next: usize) -> bool {
+    let before = &body[..ws];
+    let lead = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let head_ok = (1..=3).contains(&lead)
+        && !before[..before.len() - lead]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.' || c.is_ascii_alphabetic());
+    let after = &body[next..];
+    let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    head_ok && digits == 3 && !after[3..].starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// Years: `2023年`, `2023年度`, `2023年末`, `2024年1-6月`, `2021—2025年`.
@@ -531,6 +551,26 @@ fn read_words(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<To
             continue;
         }
         chars.next();
+        // A short aside in brackets glued to a word (`因公出国（境）费`, `服务中心（站）`) is part of
+        // that label, not a separator.
+        if Sep::of(c) == Some(Sep::Open) && label_start.is_some() {
+            let rest = &body[i + c.len_utf8()..];
+            let close = rest
+                .char_indices()
+                .take(5)
+                .find(|&(_, x)| Sep::of(x).is_some())
+                .filter(|&(j, x)| j > 0 && Sep::of(x) == Some(Sep::Close));
+            let next_word = words.peek().map_or(usize::MAX, |(_, r)| r.start);
+            if let Some((j, x)) = close {
+                let end = i + c.len_utf8() + j + x.len_utf8();
+                if next_word >= end {
+                    while chars.peek().is_some_and(|&(k, _)| k < end) {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+        }
         if let Some(sep) = Sep::of(c) {
             push_label(out, &mut label_start, gap.start + i);
             out.push(Token {

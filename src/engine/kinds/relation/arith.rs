@@ -9,10 +9,15 @@ use crate::number::{Dec, Interval, Quantity, Rounding, Unit};
 /// Decimals used for interval division: far below any written precision.
 pub const PRECISION: u32 = 12;
 
-/// The interval a figure stands for: [`Quantity::interval`], except that a Chinese numeral with
+/// The interval a figure stands for: [`Quantity::interval`], except that a written zero is exact
+/// and a Chinese numeral with
 /// 万 or 亿 (`三万千瓦`, `二十八万人`) is taken as rounded at its last non-zero digit, as such
 /// figures are in prose.
 pub fn interval(q: &Quantity) -> Interval {
+    // A written zero means none (`因公出国（境）费0万元`), whatever its scale word.
+    if q.value.is_zero() && q.range_end.is_none() {
+        return Interval::point(Dec::ZERO);
+    }
     let base = q.interval();
     if !(q.chinese && base.is_point() && (q.text.contains('万') || q.text.contains('亿'))) {
         return base;

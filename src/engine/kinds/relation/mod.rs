@@ -597,15 +597,13 @@ impl Relation {
         let extent = s.source(binding.extent.clone());
         let mut hit = Hit::at(&doc.text, span);
         hit.extent = Some(extent.start.min(hit.span.start)..extent.end.max(hit.span.end));
-        for (name, tokens) in &binding.slots {
-            let text = binding.text(tokens.clone());
-            if let Some(cue) = binding.cue_text(name) {
-                hit = hit.var("verb", cue);
-            }
-            hit = hit.var(name, text);
-        }
+        // Computed values first: a template's `{parts}` of a sum is the sum's terms, not the
+        // text of the region they were read from.
         for (name, value) in vars {
             hit = hit.var(&name, value);
+        }
+        for (name, tokens) in &binding.slots {
+            hit = hit.var(name, binding.text(tokens.clone()));
         }
         hit.operands = binding.operands();
         hit
@@ -737,14 +735,6 @@ impl<'s> Binding<'s> {
             TokenKind::Cue { class, .. } => Some(class),
             _ => None,
         }
-    }
-
-    fn cue_text(&self, name: &str) -> Option<String> {
-        let slot = self.shape.slots.iter().find(|s| s.name == name)?;
-        if !matches!(slot.kind, SlotKind::Cue { .. }) {
-            return None;
-        }
-        Some(self.text(self.range(name)?))
     }
 
     fn year(&self, name: &str) -> Option<i64> {
