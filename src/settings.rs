@@ -27,6 +27,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::rules::raw::Param;
 use crate::rules::{id_matches, RuleIssue, Severity};
 
 /// File names searched for, in order, in each folder from the current one upward.
@@ -81,7 +82,7 @@ pub struct Config {
     pub globs: Vec<String>,
     pub severity: Vec<(String, Override)>,
     pub per_path_ignores: Vec<(String, Vec<String>)>,
-    per_path_set: Option<GlobSet>,
+    pub(crate) per_path_set: Option<GlobSet>,
     pub required_fields: Option<Vec<String>>,
     pub recommended_fields: Option<Vec<String>>,
 }
@@ -203,6 +204,21 @@ pub fn load(path: &Path) -> Result<Config, Vec<RuleIssue>> {
             ));
         }
     }
+    if let Some(fields) = &raw.fields {
+        for (key, labels) in [
+            ("required", &fields.required),
+            ("recommended", &fields.recommended),
+        ] {
+            if labels.as_ref().is_some_and(Vec::is_empty) {
+                issues.push(issue(
+                    &display,
+                    &source,
+                    0..0,
+                    format!("`[fields] {key}` lists no label; switch the rule off in `[severity]` instead"),
+                ));
+            }
+        }
+    }
     if !issues.is_empty() {
         return Err(issues);
     }
@@ -286,41 +302,29 @@ impl Config {
     }
 }
 
+/// The `[fields]` keys and the rule whose `labels` each sets. The rule's written labels stay
+/// `known` labels, so they still end the value before them. This table is the one place where
+/// the configuration names rules; the rules themselves are compiled with the configured labels.
+pub const FIELD_PARAMS: &[(&str, &str)] = &[
+    ("required", "field/empty-required"),
+    ("recommended", "field/empty-recommended"),
+];
+
 impl Config {
-    /// Applies severity overrides and field labels to the loaded rules. An override naming no
-    /// rule is an error (a typo would otherwise silently change nothing).
-    pub fn apply(&self, rules: Vec<crate::rules::Rule>) -> Result<Vec<crate::rules::Rule>, String> {
-        use crate::engine::kinds::Kind;
-        let mut rules = rules;
-        for (id, o) in &self.severity {
-            if !rules.iter().any(|r| &r.id == id) {
-                let origin = self
-                    .path
-                    .as_ref()
-                    .map_or_else(String::new, |p| format!("{}: ", p.display()));
-                return Err(format!("{origin}[severity] names `{id}`, which is not a rule (`tally rules` lists them)"));
-            }
-            match o {
-                Override::Off => rules.retain(|r| &r.id != id),
-                Override::Set(s) => rules
-                    .iter_mut()
-                    .filter(|r| &r.id == id)
-                    .for_each(|r| r.severity = *s),
-            }
-        }
-        for (id, labels) in [
-            ("field/empty-required", &self.required_fields),
-            ("field/empty-recommended", &self.recommended_fields),
-        ] {
-            let Some(labels) = labels else { continue };
-            for rule in rules.iter_mut().filter(|r| r.id == id) {
-                if let Kind::Field(field) = &rule.kind {
-                    if let Some(updated) = field.with_labels(labels) {
-                        rule.kind = Kind::Field(updated);
-                    }
-                }
-            }
-        }
-        Ok(rules)
+    /// The rule parameters the configuration sets, applied before the rules are compiled.
+    pub fn params(&self) -> Vec<Param> {
+        let lists = [&self.required_fields, &self.recommended_fields];
+        FIELD_PARAMS
+            .iter()
+            .zip(lists)
+            .filter_map(|((_, rule), labels)| {
+                Some(Param {
+                    rule: (*rule).to_owned(),
+                    key: "labels".to_owned(),
+                    values: labels.clone()?,
+                    keep_in: Some("known".to_owned()),
+                })
+            })
+            .collect()
     }
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use tally::rules::{load_rules, RuleSet};
+use tally::engine::{load_rules, RuleSet};
 use tally::source::{load_bytes, Loaded};
 
 /// (rule, line, column, end line, end column) of every finding, sorted.
@@ -24,7 +24,7 @@ fn places(name: &str, bytes: &[u8], rules: &RuleSet) -> Places {
         .map(|f| {
             let (start, end) = doc.span_positions(f.span.clone());
             (
-                rules.rules[f.rule].id.clone(),
+                rules[f.rule].id.clone(),
                 start.line,
                 start.column,
                 end.line,

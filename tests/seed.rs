@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use tally::rules::load_rules;
+use tally::engine::load_rules;
 use tally::source::{load_bytes, Loaded};
 
 #[test]
@@ -13,8 +13,8 @@ use tally::source::{load_bytes, Loaded};
 fn seed_labelled_defects_and_traps() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/reference/seed-jiangdu-2020-fazhi.txt");
-    let bytes = std::fs::read(&path)
-        .unwrap_or_else(|err| panic!("seed report {}: {err}", path.display()));
+    let bytes =
+        std::fs::read(&path).unwrap_or_else(|err| panic!("seed report {}: {err}", path.display()));
     let Ok(Loaded::Text(doc)) = load_bytes("seed.txt", &bytes) else {
         panic!("the seed is UTF-8 text");
     };
@@ -25,7 +25,7 @@ fn seed_labelled_defects_and_traps() {
         .map(|f| {
             let pos = doc.position(f.span.start);
             (
-                rules.rules[f.rule].id.clone(),
+                rules[f.rule].id.clone(),
                 pos.line,
                 pos.column,
                 doc.text[f.span.clone()].to_owned(),

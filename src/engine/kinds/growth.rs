@@ -4,11 +4,15 @@
 
 use std::ops::Range;
 
-use super::operands::{exact_quantity, Operands};
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::engine::finding::Hit;
 use crate::number::{Dec, Interval, Quantity, Rounding, Unit};
-use crate::rules::raw::RawGrowth;
-use crate::rules::Issues;
+use crate::rules::{parse_enum_or, Issues};
+use crate::source::{Document, Scope};
+use super::Kind;
+use super::operands::{exact_quantity, Operands};
 
 /// Placeholders a `growth` rule provides besides its captures.
 pub const VARS: &[&str] = &["match", "actual", "direction"];
@@ -22,6 +26,21 @@ enum Check {
     /// A change between two rates stated in `%` that equals their difference: it should be
     /// `个百分点` (`由95%提高到98%，提高3%`).
     PointsAsPercent,
+}
+
+/// `[rule.growth]`: a change from one value to another against the stated rate.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawGrowth {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub increase: Vec<Spanned<String>>,
+    pub decrease: Vec<Spanned<String>>,
+    pub check: Option<Spanned<String>>,
 }
 
 /// A compiled `[rule.growth]`.
@@ -63,37 +82,19 @@ impl Growth {
                 .filter(|w| !w.is_empty())
                 .collect::<Vec<_>>()
         };
-        let check = match raw.check.as_ref().map(|c| c.get_ref().as_str()) {
-            None | Some("change") => Check::Change,
-            Some("points-as-percent") => Check::PointsAsPercent,
-            Some(other) => {
-                let span = raw.check.as_ref().map_or(0..0, |c| c.span());
-                issues.push(
-                    span,
-                    format!("unknown check `{other}`, expected `change` or `points-as-percent`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        let check = parse_enum_or(
+            raw.check.as_ref(),
+            "check",
+            &[("change", Check::Change), ("points-as-percent", Check::PointsAsPercent)],
+            Check::Change,
+            issues,
+        )?;
         Some(Growth {
             operands,
             check,
             increase: words(&raw.increase),
             decrease: words(&raw.decrease),
         })
-    }
-
-    /// The operand patterns.
-    pub fn operands(&self) -> &Operands {
-        &self.operands
-    }
-
-    /// Placeholders: the captures plus computed values.
-    pub fn vars(&self) -> Vec<String> {
-        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names().iter().cloned());
-        v
     }
 
     /// +1 for a verb of increase, −1 for a verb of decrease.
@@ -285,5 +286,26 @@ fn actual_change(from: &Quantity, to: &Quantity, change: &Quantity) -> Option<(I
             Some((Interval::new(lo, hi), shown))
         }
         _ => None,
+    }
+}
+
+impl Kind for Growth {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(&doc.text, unit, out);
+    }
+
+    /// Placeholders: the captures plus computed values.
+    fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(self.operands.names().iter().cloned());
+        v
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Statement
+    }
+
+    fn operands(&self) -> Option<&Operands> {
+        Some(&self.operands)
     }
 }

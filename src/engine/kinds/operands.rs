@@ -6,9 +6,9 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 use toml::Spanned;
 
-use super::compile_regex;
 use crate::engine::finding::Hit;
 use crate::number::{parse_quantity, Dec, Interval, Quantity, Rounding};
+use crate::rules::compile_regex;
 use crate::rules::Issues;
 
 /// A compiled operand pattern.

@@ -4,14 +4,32 @@
 
 use std::ops::Range;
 
-use super::operands::{exact_quantity, lenient_interval, percent, Operands};
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::engine::finding::Hit;
 use crate::number::{Dec, Quantity, Rounding, Unit};
-use crate::rules::raw::RawRatio;
 use crate::rules::Issues;
+use crate::source::{Document, Scope};
+use super::Kind;
+use super::operands::{exact_quantity, lenient_interval, percent, Operands};
 
 /// Placeholders a `ratio` rule provides besides its captures.
 pub const VARS: &[&str] = &["match", "actual", "nearest"];
+
+/// `[rule.ratio]`: part / whole = rate, or (without `part`) a rate impossible for its whole.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawRatio {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    #[serde(default)]
+    pub same: Vec<Vec<Spanned<String>>>,
+}
 
 /// A compiled `[rule.ratio]`.
 #[derive(Debug)]
@@ -58,18 +76,6 @@ impl Ratio {
         )?
         .with_same(&raw.same, issues)?;
         Some(Ratio { operands })
-    }
-
-    /// The operand patterns.
-    pub fn operands(&self) -> &Operands {
-        &self.operands
-    }
-
-    /// Placeholders: the captures plus computed values.
-    pub fn vars(&self) -> Vec<String> {
-        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names().iter().cloned());
-        v
     }
 
     /// Checks one unit.
@@ -208,4 +214,25 @@ fn granularity(whole: &Quantity, lo: Dec, hi: Dec, decimals: u32) -> Option<(Str
         .collect::<Vec<_>>()
         .join("，");
     Some((String::new(), nearest))
+}
+
+impl Kind for Ratio {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(&doc.text, unit, out);
+    }
+
+    /// Placeholders: the captures plus computed values.
+    fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(self.operands.names().iter().cloned());
+        v
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Statement
+    }
+
+    fn operands(&self) -> Option<&Operands> {
+        Some(&self.operands)
+    }
 }

@@ -5,13 +5,16 @@
 use std::ops::Range;
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::compile_regex;
-use super::operands::{exact_quantity, Operands};
 use crate::engine::finding::Hit;
 use crate::number::{extract, parse_quantity, Dec, Interval, Quantity, Unit};
-use crate::rules::raw::RawSum;
-use crate::rules::Issues;
+use crate::rules::compile_regex;
+use crate::rules::{parse_enum_or, Issues};
+use crate::source::{Document, Scope};
+use super::Kind;
+use super::operands::{exact_quantity, Operands};
 
 /// Placeholders a `sum` rule provides besides its captures.
 pub const VARS: &[&str] = &["match", "sum", "parts", "count", "stated"];
@@ -24,6 +27,22 @@ enum Check {
     Short,
     /// Either.
     Equal,
+}
+
+/// `[rule.sum]`: parts against their total.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawSum {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub part: Option<Spanned<String>>,
+    pub check: Option<Spanned<String>>,
+    pub total: Option<Spanned<String>>,
+    pub min_parts: Option<Spanned<usize>>,
 }
 
 /// A compiled `[rule.sum]`.
@@ -77,20 +96,13 @@ impl Sum {
             Some(p) => Some(compile_regex(p, issues)?),
             None => None,
         };
-        let check = match raw.check.as_ref().map(|c| c.get_ref().as_str()) {
-            None | Some("exceed") => Check::Exceed,
-            Some("short") => Check::Short,
-            Some("equal") => Check::Equal,
-            Some(other) => {
-                let span = raw.check.as_ref().map_or(0..0, |c| c.span());
-                issues.push(
-                    span,
-                    format!("unknown check `{other}`, expected `exceed`, `short` or `equal`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        let check = parse_enum_or(
+            raw.check.as_ref(),
+            "check",
+            &[("exceed", Check::Exceed), ("short", Check::Short), ("equal", Check::Equal)],
+            Check::Exceed,
+            issues,
+        )?;
         Some(Sum {
             operands: operands?,
             part,
@@ -98,18 +110,6 @@ impl Sum {
             total: fixed_total.map(Box::new),
             min_parts: raw.min_parts.as_ref().map_or(2, |m| *m.get_ref()),
         })
-    }
-
-    /// The operand patterns.
-    pub fn operands(&self) -> &Operands {
-        &self.operands
-    }
-
-    /// Placeholders: the captures plus computed values.
-    pub fn vars(&self) -> Vec<String> {
-        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names().iter().cloned());
-        v
     }
 
     /// The parts inside the `parts` capture: quantities in the total's unit.
@@ -202,4 +202,25 @@ fn display_sum(sum: Dec, total: &Quantity) -> String {
         c.is_ascii_digit() || matches!(c, '.' | ',' | '，' | '．') || ('０'..='９').contains(&c)
     });
     format!("{}{}", value.normalized(), unit)
+}
+
+impl Kind for Sum {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(&doc.text, unit, out);
+    }
+
+    /// Placeholders: the captures plus computed values.
+    fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(self.operands.names().iter().cloned());
+        v
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Statement
+    }
+
+    fn operands(&self) -> Option<&Operands> {
+        Some(&self.operands)
+    }
 }
