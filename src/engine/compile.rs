@@ -316,3 +316,102 @@ fn check_duplicates(rules: &[Rule], issues: &mut Vec<RuleIssue>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(text: &str) -> (Vec<Rule>, Vec<RuleIssue>) {
+        let mut issues = Vec::new();
+        let rules = compile_pack("t.toml", text, &mut issues);
+        (rules, issues)
+    }
+
+    const HEAD: &str = "[[rule]]\nid = \"style/x\"\nkind = \"pattern\"\nseverity = \"info\"\nmessage = \"{match}\"\ndescription = \"d\"\n";
+
+    #[test]
+    fn registry_kind_names_are_unique() {
+        let mut names = kinds::kind_names();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        assert!(kinds::lookup("pattern").is_some());
+        assert!(kinds::lookup("nothing").is_none());
+    }
+
+    #[test]
+    fn rule_takes_its_parameters_from_the_table_named_like_its_kind() {
+        let (rules, issues) = compile(&format!("{HEAD}[rule.pattern]\nregex = \"a\"\n"));
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(rules[0].kind_name, "pattern");
+        assert_eq!(rules[0].scope, Scope::Line);
+    }
+
+    #[test]
+    fn table_of_another_kind_does_not_belong_and_points_at_it() {
+        let text = format!("{HEAD}[rule.pattern]\nregex = \"a\"\n[rule.sum]\nregex = \"b\"\n");
+        let (rules, issues) = compile(&text);
+        assert!(rules.is_empty());
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(
+            issues[0].message,
+            "`[rule.sum]` does not belong to a rule of kind `pattern`"
+        );
+        assert_eq!(&text[issues[0].span.clone()], "[rule.sum]");
+    }
+
+    #[test]
+    fn unknown_rule_key_lists_the_common_keys_and_every_kind() {
+        let text = format!("{HEAD}colour = 1\n[rule.pattern]\nregex = \"a\"\n");
+        let (_, issues) = compile(&text);
+        assert_eq!(&text[issues[0].span.clone()], "colour");
+        let expected = format!(
+            "unknown field `colour`, expected one of `id`, `name`, `kind`, `severity`, `scope`, \
+             `message`, `help`, `description`, `url`, {}, `tests`",
+            kinds::kind_names()
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert_eq!(issues[0].message, expected);
+    }
+
+    #[test]
+    fn unknown_key_in_the_kind_table_points_at_the_key() {
+        let text = format!("{HEAD}[rule.pattern]\nregex = \"a\"\nregx = \"b\"\n");
+        let (_, issues) = compile(&text);
+        assert_eq!(&text[issues[0].span.clone()], "regx");
+        assert!(issues[0].message.starts_with("unknown field `regx`"));
+    }
+
+    #[test]
+    fn missing_kind_table_is_reported_at_the_kind() {
+        let (_, issues) = compile(HEAD);
+        assert_eq!(
+            issues[0].message,
+            "a `pattern` rule needs a `[rule.pattern]` table"
+        );
+        assert_eq!(&HEAD[issues[0].span.clone()], "\"pattern\"");
+    }
+
+    #[test]
+    fn configured_param_replaces_a_list_and_keeps_the_written_values() {
+        let text = "[[rule]]\nid = \"field/x\"\nkind = \"field\"\nseverity = \"info\"\nmessage = \"{label}\"\ndescription = \"d\"\n[rule.field]\nlabels = [\"甲\"]\n";
+        let params = [Param {
+            rule: "field/x".into(),
+            key: "labels".into(),
+            values: vec!["乙".into()],
+            keep_in: Some("known".into()),
+        }];
+        let mut issues = Vec::new();
+        let rules = RuleSet::new(compile_pack_with("t.toml", text, &params, &mut issues));
+        assert!(issues.is_empty(), "{issues:?}");
+        // `乙` is checked; `甲`, still known, ends its value: `乙` is empty.
+        let doc = crate::source::Document::new("x.txt", "乙: 甲: 值\n".to_owned());
+        let found = crate::engine::check(&doc, &rules);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "乙");
+    }
+}
