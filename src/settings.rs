@@ -28,7 +28,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::rules::raw::Param;
-use crate::rules::{id_matches, RuleIssue, Severity};
+use crate::rules::{id_matches, parse_enum, Issues, RuleIssue, Severity};
 
 /// File names searched for, in order, in each folder from the current one upward.
 pub const CONFIG_NAMES: &[&str] = &["tally.toml", ".tally.toml"];
@@ -143,40 +143,26 @@ pub fn load(path: &Path) -> Result<Config, Vec<RuleIssue>> {
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut issues = Vec::new();
-    let parse_severity = |s: &Spanned<String>, issues: &mut Vec<RuleIssue>| -> Option<Severity> {
-        let value = Severity::parse(s.get_ref());
-        if value.is_none() {
-            issues.push(issue(
-                &display,
-                &source,
-                s.span(),
-                format!(
-                    "unknown severity `{}`, expected `error`, `warning` or `info`",
-                    s.get_ref()
-                ),
-            ));
+    let (fail_on, severity) = {
+        let mut found = Issues::new(&display, Arc::clone(&source), &mut issues);
+        let fail_on = raw
+            .fail_on
+            .as_ref()
+            .and_then(|f| parse_enum(f, "severity", Severity::NAMES, &mut found));
+        let overrides: Vec<(&str, Override)> = Severity::NAMES
+            .iter()
+            .map(|&(name, s)| (name, Override::Set(s)))
+            .chain([("off", Override::Off)])
+            .collect();
+        let mut severity = Vec::new();
+        for (id, value) in &raw.severity {
+            let what = format!("severity for `{id}`");
+            if let Some(o) = parse_enum(value, &what, &overrides, &mut found) {
+                severity.push((id.clone(), o));
+            }
         }
-        value
+        (fail_on, severity)
     };
-    let fail_on = raw
-        .fail_on
-        .as_ref()
-        .and_then(|f| parse_severity(f, &mut issues));
-    let mut severity = Vec::new();
-    for (id, value) in &raw.severity {
-        if value.get_ref() == "off" {
-            severity.push((id.clone(), Override::Off));
-        } else if let Some(s) = Severity::parse(value.get_ref()) {
-            severity.push((id.clone(), Override::Set(s)));
-        } else {
-            issues.push(issue(
-                &display,
-                &source,
-                value.span(),
-                format!("unknown severity `{}` for `{id}`, expected `error`, `warning`, `info` or `off`", value.get_ref()),
-            ));
-        }
-    }
     let mut builder = GlobSetBuilder::new();
     let mut per_path_ignores = Vec::new();
     for (glob, rules) in &raw.per_path_ignores {

@@ -139,16 +139,6 @@ impl RuleSet {
         self.literals.as_ref()
     }
 
-    /// Keeps the rules whose id starts with one of `select` (all when empty) and with none of `ignore`.
-    pub fn select(self, select: &[String], ignore: &[String]) -> RuleSet {
-        let rules = self
-            .rules
-            .into_iter()
-            .filter(|r| is_selected(&r.id, select, ignore))
-            .collect();
-        RuleSet::new(rules)
-    }
-
     /// The rules that may fire on `text`, in id order.
     pub fn candidates(&self, text: &str) -> Vec<RuleId> {
         let mut out = self.always.clone();
@@ -164,11 +154,6 @@ impl RuleSet {
         out
     }
 
-    /// The rules, to be changed and built into a new set.
-    pub fn into_rules(self) -> Vec<Rule> {
-        self.rules
-    }
-
     /// Looks a rule up by exact id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
@@ -180,7 +165,8 @@ impl RuleSet {
     }
 }
 
-/// True when rule `id` is selected by the prefixes `select` (all when empty) and not by `ignore`.
+/// True when rule `id` is selected by the prefixes `select` (all when empty) and by none of
+/// `ignore` (`--select` / `--ignore`).
 pub fn is_selected(id: &str, select: &[String], ignore: &[String]) -> bool {
     (select.is_empty() || select.iter().any(|p| id_matches(id, p)))
         && !ignore.iter().any(|p| id_matches(id, p))
