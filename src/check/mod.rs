@@ -11,7 +11,8 @@
 //! 6. exit status: [`exit_status`].
 //!
 //! This module wires steps together and owns the command's IO (stdin, stdout, stderr); it does
-//! not check text (that is `engine`) nor render findings (that is `report`).
+//! not check text (that is `engine`) nor render findings (that is `report`), and names no rule id
+//! except through `suppress::UNUSED_RULE`.
 
 mod run;
 

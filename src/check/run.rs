@@ -1,6 +1,7 @@
 //! The run step of `tally check`: parallel checking in chunks, then per document in input order
 //! the filtering (per-path ignores, the suppression pass, the baseline), the fixes, and
-//! streaming to the reporter. Also the input helpers (`--files-from`, `--shard`).
+//! streaming to the reporter. Also the input helpers (`--files-from`, `--shard`). Reporters are
+//! used through the `Reporter` trait only; no rule id or kind is named here.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};

@@ -1,6 +1,7 @@
 //! Raw TOML → compiled rules. Every problem is collected with its span; nothing stops at the
 //! first. The common keys of a `[[rule]]` are compiled here; its kind's sub-table is handed to
 //! the kind registered under the rule's `kind` ([`super::kinds::KINDS`]), which compiles itself.
+//! Names no kind and no rule id; never imports `report`, `check` or miette.
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! Compiled rules and the rule set of a run: [`Rule`] (common fields plus its compiled
 //! [`Kind`]), [`RuleId`] (a rule's place in its [`RuleSet`]) and the set's prefilters.
+//! Immutable once built and shared across threads; never imports `report`, `check` or miette.
 
 use regex::RegexSet;
 

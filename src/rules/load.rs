@@ -1,6 +1,7 @@
 //! Reading rule files: the built-in packs and `.toml` files given on the command line or in the
 //! configuration (folders are searched recursively, in sorted order). The text is compiled by
-//! the engine; this is the only place rule files are read from disk.
+//! the engine; this is the only place rule files are read from disk. Imports nothing of the
+//! engine.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

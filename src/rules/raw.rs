@@ -2,6 +2,7 @@
 //! compiling can point at it. A kind's own sub-table (`[rule.sum]`) is not described here: it is
 //! taken out of the `[[rule]]` table by [`split_rule`] and deserialized by the kind itself, from
 //! a raw type that lives next to the kind (plain structs; no tagged enums: they lose spans).
+//! Part of the rule file format: imports nothing of the engine, the reporters or miette.
 
 use std::ops::Range;
 

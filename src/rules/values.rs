@@ -1,5 +1,6 @@
 //! Parsing of single values of a rule file: enum-valued keys, regexes (with the number
 //! placeholders rule authors may write) and templates, each reporting a problem at its value.
+//! Imports nothing of the engine: kinds call these to compile their own sub-tables.
 
 use toml::Spanned;
 

@@ -3,7 +3,7 @@
 //!
 //! A kind is one file `kinds/x.rs` holding `RawX` (deserialized from the `[rule.x]` sub-table, with
 //! spans), a compiled type with an inherent `fn compile(raw: &RawX, issues: &mut Issues<'_>) ->
-//! Option<Self>`, and an `impl Kind` for it; and one line in the [`kinds!`] list below, which
+//! Option<Self>`, and an `impl Kind` for it; and one line in the `kinds!` list below, which
 //! declares the module and registers it under its name. Nothing else names a kind: the rule
 //! compiler looks kinds up in [`KINDS`].
 //!
