@@ -206,4 +206,66 @@ mod tests {
         assert!(text[s[1].covers.clone()].contains("c\nd"));
         assert!(s[1].rules.is_empty());
     }
+
+    const PACK: &str = r#"
+[[rule]]
+id = "repeat/doubled"
+kind = "repeat"
+severity = "warning"
+message = "{match}"
+description = "doubled characters"
+[rule.repeat]
+chars = "对"
+
+[[rule]]
+id = "style/unused-suppression"
+kind = "pattern"
+severity = "info"
+message = "{match}"
+description = "unused suppression comments"
+[rule.pattern]
+regex = '<!--\s*tally-(?:ignore|disable)(?:\s*:[^>]*?)?\s*-->'
+"#;
+
+    fn rules(unused_separately: bool) -> RuleSet {
+        let mut issues = Vec::new();
+        let mut rules = RuleSet::new(engine::compile_pack("t.toml", PACK, &mut issues));
+        assert!(issues.is_empty(), "{issues:?}");
+        if unused_separately {
+            let id = rules.find(UNUSED_RULE).expect("the rule");
+            rules.run_separately(id);
+        }
+        rules
+    }
+
+    #[test]
+    fn apply_silences_covered_findings_and_reports_only_unused_comments() {
+        let rules = rules(true);
+        let text = "<!-- tally-ignore: repeat/ -->\n对对\n<!-- tally-ignore -->\n好\n";
+        let doc = Document::new("x.md", text.to_owned());
+        let found = engine::check(&doc, &rules);
+        assert_eq!(found.len(), 1, "only the doubled character: {found:?}");
+        let kept = apply(&doc, found.clone(), &rules, true, |_| true);
+        let texts: Vec<&str> = kept.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(texts, ["<!-- tally-ignore -->"]);
+        // Without `--report-unused-ignores` nothing is added.
+        assert!(apply(&doc, found, &rules, false, |_| true).is_empty());
+    }
+
+    #[test]
+    fn apply_keeps_the_configuration_verdict_on_unused_comments() {
+        let rules = rules(true);
+        let text = "<!-- tally-ignore -->\n好\n";
+        let doc = Document::new("x.md", text.to_owned());
+        let kept = apply(&doc, Vec::new(), &rules, true, |_| false);
+        assert!(kept.is_empty());
+    }
+
+    #[test]
+    fn apply_leaves_unsupported_documents_alone() {
+        let rules = rules(true);
+        let doc = Document::new("x.txt", "<!-- tally-ignore -->\n对对\n".to_owned());
+        let found = engine::check(&doc, &rules);
+        assert_eq!(apply(&doc, found.clone(), &rules, true, |_| true), found);
+    }
 }
