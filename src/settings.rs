@@ -288,7 +288,7 @@ impl Config {
     }
 }
 
-/// The `[fields]` keys and the rule whose `labels` each sets. The rule's written labels stay
+/// The `[fields]` keys and the (`field`) rule whose `labels` each sets. The rule's written labels stay
 /// `known` labels, so they still end the value before them. This table is the one place where
 /// the configuration names rules; the rules themselves are compiled with the configured labels.
 pub const FIELD_PARAMS: &[(&str, &str)] = &[
@@ -306,6 +306,7 @@ impl Config {
             .filter_map(|((_, rule), labels)| {
                 Some(Param {
                     rule: (*rule).to_owned(),
+                    kind: "field".to_owned(),
                     key: "labels".to_owned(),
                     values: labels.clone()?,
                     keep_in: Some("known".to_owned()),

@@ -137,7 +137,7 @@ fn deserialize_rule(
     } = split_rule(value, names, issues)?;
     let params = match (kinds::lookup(rule.kind.get_ref()), params) {
         (Some(entry), Some(mut table)) => {
-            apply_params(rule.id.get_ref(), &mut table, configured);
+            apply_params(rule.id.get_ref(), entry.name, &mut table, configured);
             Some((entry.parse)(table, issues)?)
         }
         _ => None,
@@ -402,6 +402,7 @@ mod tests {
         let text = "[[rule]]\nid = \"field/x\"\nkind = \"field\"\nseverity = \"info\"\nmessage = \"{label}\"\ndescription = \"d\"\n[rule.field]\nlabels = [\"甲\"]\n";
         let params = [Param {
             rule: "field/x".into(),
+            kind: "field".into(),
             key: "labels".into(),
             values: vec!["乙".into()],
             keep_in: Some("known".into()),

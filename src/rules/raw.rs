@@ -219,6 +219,8 @@ fn remove_key_at(value: &mut DeValue<'_>, span: &Range<usize>) -> Option<Removed
 pub struct Param {
     /// The exact id of the rule it applies to.
     pub rule: String,
+    /// The kind that rule must have (a rule of another kind with that id is left as written).
+    pub kind: String,
     /// The key of the rule's kind sub-table (`labels`).
     pub key: String,
     /// The new value, a list of strings.
@@ -228,14 +230,14 @@ pub struct Param {
     pub keep_in: Option<String>,
 }
 
-/// Applies the `params` naming rule `id` to its kind sub-table. New values carry the span of
-/// the sub-table (they were not written in the rule file).
-pub fn apply_params(id: &str, table: &mut Spanned<DeValue<'_>>, params: &[Param]) {
+/// Applies the `params` naming rule `id` of kind `kind` to its kind sub-table. New values carry
+/// the span of the sub-table (they were not written in the rule file).
+pub fn apply_params(id: &str, kind: &str, table: &mut Spanned<DeValue<'_>>, params: &[Param]) {
     let span = table.span();
     let DeValue::Table(entries) = table.get_mut() else {
         return;
     };
-    for param in params.iter().filter(|p| p.rule == id) {
+    for param in params.iter().filter(|p| p.rule == id && p.kind == kind) {
         let list = |values: &[String]| {
             let items = values
                 .iter()
