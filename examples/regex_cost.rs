@@ -13,7 +13,7 @@ fn main() {
             text.push_str(&t);
         }
     }
-    let Ok(rules) = tally::rules::load_rules(false, &[]) else {
+    let Ok(rules) = tally::engine::load_rules(false, &[]) else {
         return;
     };
     let Some(rule) = rules.get(&id) else { return };

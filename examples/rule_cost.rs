@@ -3,7 +3,7 @@
 //!     cargo run --release --example rule_cost -- ../shared/corpus-real
 use std::time::Instant;
 
-use tally::rules::load_rules;
+use tally::engine::load_rules;
 use tally::source::Document;
 
 fn main() {
@@ -25,11 +25,12 @@ fn main() {
         Err(_) => return,
     };
     let mut costs = Vec::new();
-    for (i, rule) in rules.rules.iter().enumerate() {
+    for id in rules.ids() {
+        let rule = &rules[id];
         let start = Instant::now();
         let mut n = 0;
         for doc in &docs {
-            n += tally::engine::check_text_with(i, &rules, &doc.text).len();
+            n += tally::engine::check_rule(doc, &rules, id).len();
         }
         costs.push((start.elapsed().as_secs_f64(), rule.id.clone(), n));
     }

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Finding;
-use crate::rules::RuleSet;
+use crate::engine::RuleSet;
 use crate::source::Document;
 
 /// The baseline file format version.
@@ -33,7 +33,7 @@ pub fn fingerprints(doc: &Document, findings: &[Finding], rules: &RuleSet) -> Ve
     findings
         .iter()
         .map(|f| {
-            let rule = rules.rules[f.rule].id.clone();
+            let rule = rules[f.rule].id.clone();
             let text: String = doc.text[f.span.clone()]
                 .split_whitespace()
                 .collect::<Vec<_>>()

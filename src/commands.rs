@@ -3,8 +3,9 @@
 use std::io::{self, IsTerminal, Write};
 
 use crate::cli::{ConfigArgs, RuleArgs};
+use crate::engine::{self, RuleSet};
 use crate::report::human::render_rule_issues;
-use crate::rules::{self, RuleIssue, RuleSet};
+use crate::rules::RuleIssue;
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub use crate::check::check;
@@ -45,7 +46,7 @@ pub fn show_config(args: &ConfigArgs) -> u8 {
 
 /// Loads rules or prints every rule-file issue to stderr.
 fn load(args: &RuleArgs) -> Result<RuleSet, u8> {
-    rules::load_rules(args.no_default_rules, &args.rules).map_err(|issues| {
+    engine::load_rules(args.no_default_rules, &args.rules).map_err(|issues| {
         eprint!("{}", render_rule_issues(&issues, stderr_color()));
         EXIT_ERROR
     })
@@ -63,7 +64,7 @@ pub fn list_rules(args: &RuleArgs) -> u8 {
         let line = format!(
             "{:width$}  {:8}  {:7}  {}\n",
             rule.id,
-            rule.kind.name(),
+            rule.kind_name,
             rule.severity.as_str(),
             rule.summary()
         );
@@ -97,7 +98,7 @@ pub fn explain(id: &str, args: &RuleArgs) -> u8 {
     let mut text = format!(
         "{}\n\nkind: {}    severity: {}    scope: {}\norigin: {}\n\n{}\n",
         rule.id,
-        rule.kind.name(),
+        rule.kind_name,
         rule.severity.as_str(),
         rule.scope.as_str(),
         rule.origin,
@@ -140,8 +141,8 @@ pub fn test(paths: &[std::path::PathBuf], no_default_rules: bool) -> u8 {
     let mut passed = 0;
     let mut failed = 0;
     let mut out = io::stdout().lock();
-    for index in 0..rules.rules.len() {
-        let (count, failures) = crate::harness::test_rule(&rules, index);
+    for id in rules.ids() {
+        let (count, failures) = crate::harness::test_rule(&rules, id);
         failed += failures.len();
         passed += count.saturating_sub(failures.len());
         for failure in failures {

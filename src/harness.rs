@@ -5,7 +5,8 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::engine::{self, Finding};
-use crate::rules::{id_matches, RuleSet};
+use crate::engine::{RuleId, RuleSet};
+use crate::rules::id_matches;
 use crate::source::Document;
 
 /// An example that did not behave as labelled.
@@ -100,9 +101,9 @@ pub fn apply_fixes(text: &str, findings: &[Finding]) -> String {
     out
 }
 
-/// Runs the examples of rule `index`; returns the number of examples checked and the failures.
-pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) {
-    let rule = &rules.rules[index];
+/// Runs the examples of rule `rule_id`; returns the number of examples checked and the failures.
+pub fn test_rule(rules: &RuleSet, rule_id: RuleId) -> (usize, Vec<ExampleFailure>) {
+    let rule = &rules[rule_id];
     let ex = &rule.examples;
     let mut failures = Vec::new();
     let id = || rule.id.clone();
@@ -114,7 +115,7 @@ pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) 
     let mut count = 0;
     for text in &ex.valid {
         count += 1;
-        let found = engine::check_text_with(index, rules, text);
+        let found = engine::check_text_with(rule_id, rules, text);
         if !found.is_empty() {
             failures.push(ExampleFailure::Noisy {
                 rule: id(),
@@ -125,7 +126,7 @@ pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) 
     }
     for text in &ex.invalid {
         count += 1;
-        if engine::check_text_with(index, rules, text).is_empty() {
+        if engine::check_text_with(rule_id, rules, text).is_empty() {
             failures.push(ExampleFailure::Missing {
                 rule: id(),
                 text: text.clone(),
@@ -134,7 +135,7 @@ pub fn test_rule(rules: &RuleSet, index: usize) -> (usize, Vec<ExampleFailure>) 
     }
     for case in &ex.cases {
         count += 1;
-        let found = engine::check_text_with(index, rules, &case.text);
+        let found = engine::check_text_with(rule_id, rules, &case.text);
         let texts = flagged(&found, &case.text);
         if texts != case.expect {
             failures.push(ExampleFailure::Mismatch {
@@ -200,7 +201,7 @@ fn finding_matches(
     e: &Expectation,
     prefix: bool,
 ) -> bool {
-    let id = &rules.rules[f.rule].id;
+    let id = &rules[f.rule].id;
     let rule_ok = if prefix {
         id_matches(id, &e.rule)
     } else {
@@ -271,7 +272,7 @@ pub fn compare(
         };
         let trap = range.start + col..range.start + col + e.text.len();
         for (i, f) in findings.iter().enumerate() {
-            let id = &rules.rules[f.rule].id;
+            let id = &rules[f.rule].id;
             let at = doc.source_span(f.span.clone());
             if id_matches(id, &e.rule) && at.start < trap.end && trap.start < at.end {
                 used[i] = true;
@@ -290,7 +291,7 @@ pub fn compare(
                 doc.path,
                 pos.line,
                 pos.column,
-                rules.rules[f.rule].id,
+                rules[f.rule].id,
                 &doc.text[f.span.clone()],
                 f.message
             ));

@@ -27,7 +27,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::rules::{id_matches, RuleIssue, Severity};
+use crate::rules::raw::Param;
+use crate::rules::{id_matches, parse_enum, Issues, RuleIssue, Severity};
 
 /// File names searched for, in order, in each folder from the current one upward.
 pub const CONFIG_NAMES: &[&str] = &["tally.toml", ".tally.toml"];
@@ -81,7 +82,7 @@ pub struct Config {
     pub globs: Vec<String>,
     pub severity: Vec<(String, Override)>,
     pub per_path_ignores: Vec<(String, Vec<String>)>,
-    per_path_set: Option<GlobSet>,
+    pub(crate) per_path_set: Option<GlobSet>,
     pub required_fields: Option<Vec<String>>,
     pub recommended_fields: Option<Vec<String>>,
 }
@@ -142,40 +143,26 @@ pub fn load(path: &Path) -> Result<Config, Vec<RuleIssue>> {
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut issues = Vec::new();
-    let parse_severity = |s: &Spanned<String>, issues: &mut Vec<RuleIssue>| -> Option<Severity> {
-        let value = Severity::parse(s.get_ref());
-        if value.is_none() {
-            issues.push(issue(
-                &display,
-                &source,
-                s.span(),
-                format!(
-                    "unknown severity `{}`, expected `error`, `warning` or `info`",
-                    s.get_ref()
-                ),
-            ));
+    let (fail_on, severity) = {
+        let mut found = Issues::new(&display, Arc::clone(&source), &mut issues);
+        let fail_on = raw
+            .fail_on
+            .as_ref()
+            .and_then(|f| parse_enum(f, "severity", Severity::NAMES, &mut found));
+        let overrides: Vec<(&str, Override)> = Severity::NAMES
+            .iter()
+            .map(|&(name, s)| (name, Override::Set(s)))
+            .chain([("off", Override::Off)])
+            .collect();
+        let mut severity = Vec::new();
+        for (id, value) in &raw.severity {
+            let what = format!("severity for `{id}`");
+            if let Some(o) = parse_enum(value, &what, &overrides, &mut found) {
+                severity.push((id.clone(), o));
+            }
         }
-        value
+        (fail_on, severity)
     };
-    let fail_on = raw
-        .fail_on
-        .as_ref()
-        .and_then(|f| parse_severity(f, &mut issues));
-    let mut severity = Vec::new();
-    for (id, value) in &raw.severity {
-        if value.get_ref() == "off" {
-            severity.push((id.clone(), Override::Off));
-        } else if let Some(s) = Severity::parse(value.get_ref()) {
-            severity.push((id.clone(), Override::Set(s)));
-        } else {
-            issues.push(issue(
-                &display,
-                &source,
-                value.span(),
-                format!("unknown severity `{}` for `{id}`, expected `error`, `warning`, `info` or `off`", value.get_ref()),
-            ));
-        }
-    }
     let mut builder = GlobSetBuilder::new();
     let mut per_path_ignores = Vec::new();
     for (glob, rules) in &raw.per_path_ignores {
@@ -201,6 +188,21 @@ pub fn load(path: &Path) -> Result<Config, Vec<RuleIssue>> {
                 glob.span(),
                 format!("invalid glob: {e}"),
             ));
+        }
+    }
+    if let Some(fields) = &raw.fields {
+        for (key, labels) in [
+            ("required", &fields.required),
+            ("recommended", &fields.recommended),
+        ] {
+            if labels.as_ref().is_some_and(Vec::is_empty) {
+                issues.push(issue(
+                    &display,
+                    &source,
+                    0..0,
+                    format!("`[fields] {key}` lists no label; switch the rule off in `[severity]` instead"),
+                ));
+            }
         }
     }
     if !issues.is_empty() {
@@ -286,41 +288,30 @@ impl Config {
     }
 }
 
+/// The `[fields]` keys and the (`field`) rule whose `labels` each sets. The rule's written labels stay
+/// `known` labels, so they still end the value before them. This table is the one place where
+/// the configuration names rules; the rules themselves are compiled with the configured labels.
+pub const FIELD_PARAMS: &[(&str, &str)] = &[
+    ("required", "field/empty-required"),
+    ("recommended", "field/empty-recommended"),
+];
+
 impl Config {
-    /// Applies severity overrides and field labels to the loaded rules. An override naming no
-    /// rule is an error (a typo would otherwise silently change nothing).
-    pub fn apply(&self, rules: Vec<crate::rules::Rule>) -> Result<Vec<crate::rules::Rule>, String> {
-        use crate::engine::kinds::Kind;
-        let mut rules = rules;
-        for (id, o) in &self.severity {
-            if !rules.iter().any(|r| &r.id == id) {
-                let origin = self
-                    .path
-                    .as_ref()
-                    .map_or_else(String::new, |p| format!("{}: ", p.display()));
-                return Err(format!("{origin}[severity] names `{id}`, which is not a rule (`tally rules` lists them)"));
-            }
-            match o {
-                Override::Off => rules.retain(|r| &r.id != id),
-                Override::Set(s) => rules
-                    .iter_mut()
-                    .filter(|r| &r.id == id)
-                    .for_each(|r| r.severity = *s),
-            }
-        }
-        for (id, labels) in [
-            ("field/empty-required", &self.required_fields),
-            ("field/empty-recommended", &self.recommended_fields),
-        ] {
-            let Some(labels) = labels else { continue };
-            for rule in rules.iter_mut().filter(|r| r.id == id) {
-                if let Kind::Field(field) = &rule.kind {
-                    if let Some(updated) = field.with_labels(labels) {
-                        rule.kind = Kind::Field(updated);
-                    }
-                }
-            }
-        }
-        Ok(rules)
+    /// The rule parameters the configuration sets, applied before the rules are compiled.
+    pub fn params(&self) -> Vec<Param> {
+        let lists = [&self.required_fields, &self.recommended_fields];
+        FIELD_PARAMS
+            .iter()
+            .zip(lists)
+            .filter_map(|((_, rule), labels)| {
+                Some(Param {
+                    rule: (*rule).to_owned(),
+                    kind: "field".to_owned(),
+                    key: "labels".to_owned(),
+                    values: labels.clone()?,
+                    keep_in: Some("known".to_owned()),
+                })
+            })
+            .collect()
     }
 }

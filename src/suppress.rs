@@ -2,14 +2,75 @@
 //! `<!-- tally-ignore: RULE, RULE -->` silences the next non-blank line;
 //! `<!-- tally-disable: RULE -->` … `<!-- tally-enable -->` silences a region.
 //! Without rules, every rule is silenced. Rules are id prefixes (`repeat/`).
+//!
+//! The suppression pass ([`apply`]) drops the findings the comments silence and reports the
+//! comments that silence nothing itself, as findings of [`UNUSED_RULE`]; the engine does not
+//! run that rule with the others. Imports the engine's findings and rule set, never `report`.
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::engine::{self, Finding, RuleSet};
 use crate::rules::id_matches;
 use crate::source::Document;
+
+/// The rule under which comments that silence nothing are reported (`--report-unused-ignores`):
+/// its pattern finds the comments in the checked text, and this pass keeps the unused ones.
+pub const UNUSED_RULE: &str = "style/unused-suppression";
+
+/// The suppression pass over one document's findings: drops those its comments silence, and with
+/// `report_unused` (and [`UNUSED_RULE`] in `rules`) adds one finding per comment that silenced
+/// nothing. `keep` is the configuration's verdict on a finding (per-path ignores), applied to the
+/// added findings too. The result stays sorted by span, then rule.
+pub fn apply(
+    doc: &Document,
+    mut findings: Vec<Finding>,
+    rules: &RuleSet,
+    report_unused: bool,
+    keep: impl Fn(&Finding) -> bool,
+) -> Vec<Finding> {
+    if !supports(&doc.path) {
+        return findings;
+    }
+    let suppressions = parse(doc);
+    let mut used = vec![false; suppressions.len()];
+    if !suppressions.is_empty() {
+        findings.retain(|f| {
+            let id = &rules[f.rule].id;
+            let at = doc.source_span(f.span.clone());
+            match suppressions.iter().position(|s| s.silences(id, &at)) {
+                Some(i) => {
+                    used[i] = true;
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    let Some(unused) = rules.find(UNUSED_RULE).filter(|_| report_unused) else {
+        return findings;
+    };
+    // The rule's pattern finds the comments in the checked text; a comment is reported when it
+    // silenced nothing (every one it finds, when no comment was read from the source).
+    let comments = engine::check_rule(doc, rules, unused);
+    let before = findings.len();
+    findings.extend(comments.into_iter().filter(|f| {
+        keep(f)
+            && (suppressions.is_empty()
+                || suppressions
+                    .iter()
+                    .zip(&used)
+                    .any(|(s, u)| s.comment == f.span && !u))
+    }));
+    if findings.len() > before {
+        findings.sort_by(|a, b| {
+            (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
+        });
+    }
+    findings
+}
 
 /// One suppression comment and what it covers.
 #[derive(Debug, Clone)]
@@ -144,5 +205,67 @@ mod tests {
         ));
         assert!(text[s[1].covers.clone()].contains("c\nd"));
         assert!(s[1].rules.is_empty());
+    }
+
+    const PACK: &str = r#"
+[[rule]]
+id = "repeat/doubled"
+kind = "repeat"
+severity = "warning"
+message = "{match}"
+description = "doubled characters"
+[rule.repeat]
+chars = "对"
+
+[[rule]]
+id = "style/unused-suppression"
+kind = "pattern"
+severity = "info"
+message = "{match}"
+description = "unused suppression comments"
+[rule.pattern]
+regex = '<!--\s*tally-(?:ignore|disable)(?:\s*:[^>]*?)?\s*-->'
+"#;
+
+    fn rules(unused_separately: bool) -> RuleSet {
+        let mut issues = Vec::new();
+        let mut rules = RuleSet::new(engine::compile_pack("t.toml", PACK, &mut issues));
+        assert!(issues.is_empty(), "{issues:?}");
+        if unused_separately {
+            let id = rules.find(UNUSED_RULE).expect("the rule");
+            rules.run_separately(id);
+        }
+        rules
+    }
+
+    #[test]
+    fn apply_silences_covered_findings_and_reports_only_unused_comments() {
+        let rules = rules(true);
+        let text = "<!-- tally-ignore: repeat/ -->\n对对\n<!-- tally-ignore -->\n好\n";
+        let doc = Document::new("x.md", text.to_owned());
+        let found = engine::check(&doc, &rules);
+        assert_eq!(found.len(), 1, "only the doubled character: {found:?}");
+        let kept = apply(&doc, found.clone(), &rules, true, |_| true);
+        let texts: Vec<&str> = kept.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(texts, ["<!-- tally-ignore -->"]);
+        // Without `--report-unused-ignores` nothing is added.
+        assert!(apply(&doc, found, &rules, false, |_| true).is_empty());
+    }
+
+    #[test]
+    fn apply_keeps_the_configuration_verdict_on_unused_comments() {
+        let rules = rules(true);
+        let text = "<!-- tally-ignore -->\n好\n";
+        let doc = Document::new("x.md", text.to_owned());
+        let kept = apply(&doc, Vec::new(), &rules, true, |_| false);
+        assert!(kept.is_empty());
+    }
+
+    #[test]
+    fn apply_leaves_unsupported_documents_alone() {
+        let rules = rules(true);
+        let doc = Document::new("x.txt", "<!-- tally-ignore -->\n对对\n".to_owned());
+        let found = engine::check(&doc, &rules);
+        assert_eq!(apply(&doc, found.clone(), &rules, true, |_| true), found);
     }
 }

@@ -3,7 +3,8 @@
 //! example must produce a finding of the named rule (or rule prefix), each negative one none.
 //! Catalogue checks not implemented yet are listed in the README's rule table as gaps.
 
-use tally::rules::{id_matches, load_rules};
+use tally::engine::load_rules;
+use tally::rules::id_matches;
 use tally::source::Document;
 
 /// (rule id or prefix, text, must fire)
@@ -165,7 +166,7 @@ fn catalogue_examples_behave_as_labelled() {
         let doc = Document::new("catalogue.txt", format!("{text}\n"));
         let found: Vec<&str> = tally::engine::check(&doc, &rules)
             .iter()
-            .map(|f| rules.rules[f.rule].id.as_str())
+            .map(|f| rules[f.rule].id.as_str())
             .collect();
         let fired = found.iter().any(|id| id_matches(id, rule));
         if fired != *fire {

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use tally::engine::load_rules;
 use tally::harness::{compare, ExpectFile};
-use tally::rules::load_rules;
 use tally::source::{load_bytes, Loaded};
 
 fn sidecars(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -6,8 +6,7 @@
 
 use std::sync::OnceLock;
 
-use tally::engine::check;
-use tally::rules::{load_rules, RuleSet};
+use tally::engine::{check, load_rules, RuleSet};
 use tally::source::Document;
 
 fn rules() -> &'static RuleSet {
@@ -30,7 +29,7 @@ fn findings(text: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|f| {
             (
-                rules.rules[f.rule].id.clone(),
+                rules[f.rule].id.clone(),
                 doc.text[f.span.clone()].to_owned(),
             )
         })

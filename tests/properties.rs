@@ -2,7 +2,7 @@
 //! finding lies inside the text on character boundaries.
 
 use proptest::prelude::*;
-use tally::rules::{load_rules, RuleSet};
+use tally::engine::{load_rules, RuleSet};
 use tally::source::{load_bytes, Loaded};
 
 fn rules() -> &'static RuleSet {

@@ -1,7 +1,7 @@
 //! Every built-in rule's embedded examples behave as labelled, and every rule has them.
 
+use tally::engine::load_rules;
 use tally::harness::test_rule;
-use tally::rules::load_rules;
 
 #[test]
 fn builtin_rule_examples_pass() {
@@ -9,8 +9,8 @@ fn builtin_rule_examples_pass() {
     assert!(!rules.rules.is_empty());
     let mut failures = Vec::new();
     let mut checked = 0;
-    for index in 0..rules.rules.len() {
-        let (count, fails) = test_rule(&rules, index);
+    for id in rules.ids() {
+        let (count, fails) = test_rule(&rules, id);
         checked += count;
         failures.extend(fails.into_iter().map(|f| f.to_string()));
     }
@@ -73,7 +73,8 @@ invalid = ["nothing here"]
     )
     .expect("write");
     let rules = load_rules(true, &[path]).expect("compiles");
-    let (_, failures) = test_rule(&rules, 0);
+    let id = rules.find("style/test-me").expect("the rule");
+    let (_, failures) = test_rule(&rules, id);
     let text: Vec<String> = failures.iter().map(ToString::to_string).collect();
     assert_eq!(failures.len(), 2, "{text:?}");
     assert!(text[0].starts_with("Noisy"));

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use tally::rules::{load_rules, RuleSet};
+use tally::engine::{load_rules, RuleSet};
 use tally::source::{load_bytes, Loaded};
 
 /// (rule, matched text) of every table finding in a file.
@@ -18,10 +18,10 @@ fn table_findings(path: &Path, rules: &RuleSet) -> Vec<(String, String)> {
     };
     tally::engine::check(&doc, rules)
         .into_iter()
-        .filter(|f| rules.rules[f.rule].id.starts_with("table/"))
+        .filter(|f| rules[f.rule].id.starts_with("table/"))
         .map(|f| {
             (
-                rules.rules[f.rule].id.clone(),
+                rules[f.rule].id.clone(),
                 doc.text[f.span.clone()].to_owned(),
             )
         })

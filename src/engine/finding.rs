@@ -35,8 +35,8 @@ pub struct Operand {
 /// One finding of one rule in one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Index of the rule in its `RuleSet`.
-    pub rule: usize,
+    /// The rule, in the `RuleSet` that produced the finding.
+    pub rule: super::RuleId,
     /// Byte range of the offending text.
     pub span: Range<usize>,
     pub message: String,

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use crate::rules::Rule;
+use super::{Rule, RuleId};
 
 /// What one rule requires: literal sets (as ids of the scan's literals) and, per regex, the sets
 /// it needs. A rule with a regex that needs none has no entry.
@@ -111,8 +111,8 @@ impl LiteralScan {
 
     /// False when rule `rule` cannot match inside `unit` of the scanned document: each of its
     /// regexes lacks one of its required literal sets there. True for rules without literals.
-    pub fn may_match(&self, found: &Occurrences, rule: usize, unit: &Range<usize>) -> bool {
-        let Some(Some(req)) = self.requirements.get(rule) else {
+    pub fn may_match(&self, found: &Occurrences, rule: RuleId, unit: &Range<usize>) -> bool {
+        let Some(Some(req)) = self.requirements.get(rule.index()) else {
             return true;
         };
         let holds = |set: usize| {
@@ -131,18 +131,18 @@ impl LiteralScan {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::{compile_pack, RuleSet};
+    use crate::engine::{compile_pack, RuleSet};
 
     const PACK: &str = r#"
 [[rule]]
-id = "sum/test"
-kind = "sum"
+id = "count/test"
+kind = "count"
 severity = "error"
-message = "{sum}"
+message = "{stated}"
 description = "test"
-[rule.sum]
-regex = '(?<total>{n}件)，其中(?<parts>[^。]*)'
-check = "exceed"
+[rule.count]
+regex = '(?<stated>(?<count>[1-9])件)，其中(?<items>[^。]*)'
+report = "stated"
 "#;
 
     #[test]
@@ -155,10 +155,10 @@ check = "exceed"
         let found = scan.scan(text);
         let first = 0..text.find('。').expect("stop");
         let second = first.end..text.rfind('。').expect("stop");
-        assert!(scan.may_match(&found, 0, &first));
-        assert!(!scan.may_match(&found, 0, &second));
+        assert!(scan.may_match(&found, rules.ids().next().expect("one rule"), &first));
+        assert!(!scan.may_match(&found, rules.ids().next().expect("one rule"), &second));
         // An occurrence that runs past the unit's end is not in the unit.
         let cut = text.find("其中").expect("literal") + 3;
-        assert!(!scan.may_match(&found, 0, &(0..cut)));
+        assert!(!scan.may_match(&found, rules.ids().next().expect("one rule"), &(0..cut)));
     }
 }

@@ -1,15 +1,20 @@
-//! The engine: runs a compiled [`RuleSet`] over one [`Document`] and returns sorted findings.
+//! The engine: compiles raw rules into a [`RuleSet`] (`compile`, with each kind compiling its own
+//! sub-table: `kinds`), and runs the set over one [`Document`], returning sorted findings.
 //!
-//! It never imports `report` or miette; it does no IO.
+//! It imports the rule file format (`rules`) and documents (`source`); it never imports `report`
+//! or miette, and does no IO of its own (`load_rules` has `rules::read_packs` read the files).
 
+pub mod compile;
 pub mod finding;
 pub mod kinds;
 pub mod literals;
+mod rule;
 
+pub use compile::{compile_pack, compile_pack_with, compile_packs, load_rules};
 pub use finding::{Applicability, Finding, Fix, Hit, Operand};
+pub use rule::{is_selected, Rule, RuleId, RuleSet};
 
 use self::literals::{LiteralScan, Occurrences};
-use crate::rules::{Rule, RuleSet};
 use crate::source::Document;
 
 /// Runs every candidate rule over the document. Findings are sorted by start, end, then rule id,
@@ -18,33 +23,33 @@ pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut hits = Vec::new();
     let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
-    for index in rules.candidates(&doc.text) {
-        let rule = &rules.rules[index];
+    for id in rules.candidates(&doc.text) {
+        let rule = &rules[id];
         hits.clear();
-        run_rule(doc, rules, index, literals.as_ref(), &mut hits);
-        findings.extend(hits.drain(..).map(|hit| finding(index, rule, hit)));
+        run_rule(doc, rules, id, literals.as_ref(), &mut hits);
+        findings.extend(hits.drain(..).map(|hit| finding(id, rule, hit)));
     }
     findings.sort_by(|a, b| {
-        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
+        (a.span.start, a.span.end, &rules[a.rule].id).cmp(&(
             b.span.start,
             b.span.end,
-            &rules.rules[b.rule].id,
+            &rules[b.rule].id,
         ))
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     findings
 }
 
-/// Runs rule `index`. The document's literal scan, when there is one, rules out scope units that
+/// Runs rule `id`. The document's literal scan, when there is one, rules out scope units that
 /// lack the literals the rule's operand patterns require.
 fn run_rule(
     doc: &Document,
     rules: &RuleSet,
-    index: usize,
+    id: RuleId,
     literals: Option<&(&LiteralScan, Occurrences)>,
     hits: &mut Vec<Hit>,
 ) {
-    let rule = &rules.rules[index];
+    let rule = &rules[id];
     if rule.kind.per_document() {
         rule.kind.check_unit(doc, 0..doc.text.len(), hits);
         return;
@@ -52,7 +57,7 @@ fn run_rule(
     let units = doc.blocks.units(rule.scope, &doc.text);
     if !rule.kind.searches_document() {
         for unit in units {
-            if literals.is_none_or(|(scan, found)| scan.may_match(found, index, unit)) {
+            if literals.is_none_or(|(scan, found)| scan.may_match(found, id, unit)) {
                 rule.kind.check_unit(doc, unit.clone(), hits);
             }
         }
@@ -81,7 +86,7 @@ fn run_rule(
     }
 }
 
-fn finding(index: usize, rule: &Rule, hit: Hit) -> Finding {
+fn finding(id: RuleId, rule: &Rule, hit: Hit) -> Finding {
     let lookup = |name: &str| hit.get(name);
     let message = rule.message.render(lookup);
     let help = rule.help.as_ref().map(|h| h.render(lookup));
@@ -97,7 +102,7 @@ fn finding(index: usize, rule: &Rule, hit: Hit) -> Finding {
         },
     });
     Finding {
-        rule: index,
+        rule: id,
         span: hit.span,
         message,
         help,
@@ -106,19 +111,21 @@ fn finding(index: usize, rule: &Rule, hit: Hit) -> Finding {
     }
 }
 
-/// Checks a text with one rule alone (rule examples and `tally test`).
-pub fn check_text_with(rule_index: usize, rules: &RuleSet, text: &str) -> Vec<Finding> {
-    let doc = Document::new("<example>", text.to_owned());
-    let rule = &rules.rules[rule_index];
+/// Runs rule `id` alone over the document (rule examples, and passes that run a rule the main
+/// check leaves out). Findings are sorted by span, duplicates removed.
+pub fn check_rule(doc: &Document, rules: &RuleSet, id: RuleId) -> Vec<Finding> {
+    let rule = &rules[id];
     let mut hits = Vec::new();
     // The examples run through the literal scan too, so a literal it misses fails them.
     let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
-    run_rule(&doc, rules, rule_index, literals.as_ref(), &mut hits);
-    let mut out: Vec<Finding> = hits
-        .into_iter()
-        .map(|h| finding(rule_index, rule, h))
-        .collect();
+    run_rule(doc, rules, id, literals.as_ref(), &mut hits);
+    let mut out: Vec<Finding> = hits.into_iter().map(|h| finding(id, rule, h)).collect();
     out.sort_by_key(|f| (f.span.start, f.span.end));
     out.dedup_by(|a, b| a.span == b.span);
     out
+}
+
+/// Checks a text with one rule alone (rule examples and `tally test`).
+pub fn check_text_with(id: RuleId, rules: &RuleSet, text: &str) -> Vec<Finding> {
+    check_rule(&Document::new("<example>", text.to_owned()), rules, id)
 }

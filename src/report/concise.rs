@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::{Reporter, Summary};
 use crate::engine::Finding;
-use crate::rules::RuleSet;
+use crate::engine::RuleSet;
 use crate::source::Document;
 
 /// Streams one line per finding.
@@ -23,7 +23,7 @@ impl<'a, W: Write> ConciseReporter<'a, W> {
 impl<W: Write> Reporter for ConciseReporter<'_, W> {
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let rule = &self.rules.rules[f.rule];
+            let rule = &self.rules[f.rule];
             let pos = doc.position(f.span.start);
             // One finding, one line: line breaks inside a message would split it.
             let message = f.message.replace(['\n', '\r'], " ");

@@ -7,7 +7,8 @@ use std::io::{self, Write};
 
 use super::{Reporter, Summary};
 use crate::engine::Finding;
-use crate::rules::{RuleSet, Severity};
+use crate::engine::RuleSet;
+use crate::rules::Severity;
 use crate::source::Document;
 
 /// Annotations GitHub displays per level and step.
@@ -56,7 +57,7 @@ fn level(severity: Severity) -> &'static str {
 impl<W: Write> Reporter for GithubReporter<'_, W> {
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
         for f in findings {
-            let rule = &self.rules.rules[f.rule];
+            let rule = &self.rules[f.rule];
             let slot = &mut self.shown[rule.severity as usize];
             if *slot >= PER_LEVEL {
                 self.hidden += 1;

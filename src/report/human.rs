@@ -8,7 +8,8 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use super::source_code::TextSource;
 use super::{Reporter, Summary};
 use crate::engine::Finding;
-use crate::rules::{RuleIssue, RuleSet, Severity};
+use crate::engine::RuleSet;
+use crate::rules::{RuleIssue, Severity};
 use crate::source::{Document, LineIndex};
 
 /// A finding or a rule-file issue, shaped for miette.
@@ -115,7 +116,7 @@ pub fn render_finding(
     finding: &Finding,
     rules: &RuleSet,
 ) -> String {
-    let rule = &rules.rules[finding.rule];
+    let rule = &rules[finding.rule];
     // A PDF's findings name their page beside the line of the extracted text.
     let name = match doc.page(finding.span.start) {
         Some(page) => format!("{} (page {page})", doc.path),

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Summary;
 use crate::engine::Finding;
-use crate::rules::RuleSet;
+use crate::engine::RuleSet;
 use crate::source::Document;
 
 /// The `version` field; bump it on any incompatible change of the shape below.
@@ -70,7 +70,7 @@ pub fn diagnostic<'a>(
     finding: &'a Finding,
     rules: &'a RuleSet,
 ) -> JsonDiagnostic<'a> {
-    let rule = &rules.rules[finding.rule];
+    let rule = &rules[finding.rule];
     let (start, end) = doc.span_positions(finding.span.clone());
     let bytes = doc.source_span(finding.span.clone());
     JsonDiagnostic {

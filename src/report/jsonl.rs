@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::{json, Reporter, Summary};
 use crate::engine::Finding;
-use crate::rules::RuleSet;
+use crate::engine::RuleSet;
 use crate::source::Document;
 
 /// Streams one JSON object per finding.

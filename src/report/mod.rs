@@ -12,7 +12,8 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::engine::Finding;
-use crate::rules::{RuleSet, Severity};
+use crate::engine::RuleSet;
+use crate::rules::Severity;
 use crate::source::Document;
 
 /// Counts for the closing summary.
@@ -42,7 +43,7 @@ impl Summary {
     /// Adds a document's findings.
     pub fn add(&mut self, findings: &[Finding], rules: &RuleSet) {
         for f in findings {
-            self.by_severity[rules.rules[f.rule].severity as usize] += 1;
+            self.by_severity[rules[f.rule].severity as usize] += 1;
         }
     }
 }

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use super::{Reporter, Summary};
 use crate::baseline::fingerprints;
 use crate::engine::Finding;
-use crate::rules::{RuleSet, Severity};
+use crate::engine::RuleSet;
+use crate::rules::Severity;
 use crate::source::Document;
 
 /// A relative URI reference for a path as the user gave it (`./a/b.txt` → `a/b.txt`).
@@ -48,7 +49,7 @@ impl<'a, W: Write> SarifReporter<'a, W> {
                     "fullDescription": {"text": r.description.trim()},
                     "help": {"text": format!("{}\n\n{}", r.description.trim(), r.message)},
                     "defaultConfiguration": {"level": level(r.severity)},
-                    "properties": {"kind": r.kind.name(), "scope": r.scope.as_str()},
+                    "properties": {"kind": r.kind_name, "scope": r.scope.as_str()},
                 })
             })
             .collect();
@@ -75,13 +76,13 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
         let prints = fingerprints(doc, findings, self.rules);
         for (f, print) in findings.iter().zip(prints) {
-            let rule = &self.rules.rules[f.rule];
+            let rule = &self.rules[f.rule];
             let (start, end) = doc.span_positions(f.span.clone());
             let at = doc.source_span(f.span.clone());
             let source = doc.source_text();
             let mut result = json!({
                 "ruleId": rule.id,
-                "ruleIndex": f.rule,
+                "ruleIndex": f.rule.index(),
                 "level": level(rule.severity),
                 "message": {"text": f.message},
                 "locations": [{

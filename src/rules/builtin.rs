@@ -1,4 +1,5 @@
-//! The built-in rule packs, embedded in the binary at build time.
+//! The built-in rule packs, embedded in the binary at build time (text only: compiling them is the
+//! engine's job, which this module never imports).
 
 /// `(name, TOML text)` of every built-in pack, in a fixed order.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[

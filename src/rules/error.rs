@@ -1,4 +1,5 @@
 //! Problems found while loading rule files: plain data with spans; `report` renders them.
+//! Imports nothing of the engine.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -21,6 +22,17 @@ pub struct RuleIssue {
 }
 
 impl RuleIssue {
+    /// An issue about a whole file (unreadable, empty folder, duplicate id), without a span.
+    pub fn whole_file(path: &str, message: &str) -> RuleIssue {
+        RuleIssue {
+            path: path.to_owned(),
+            source: "".into(),
+            span: 0..0,
+            message: message.to_owned(),
+            help: None,
+        }
+    }
+
     /// `path:line:column` of the start of the span (columns in Unicode scalar values).
     pub fn location(&self) -> String {
         let index = LineIndex::new(&self.source);
@@ -42,7 +54,12 @@ pub struct Issues<'a> {
     pub(crate) list: &'a mut Vec<RuleIssue>,
 }
 
-impl Issues<'_> {
+impl<'a> Issues<'a> {
+    /// Collects the issues of the file `path` with text `source` into `list`.
+    pub fn new(path: &'a str, source: Arc<str>, list: &'a mut Vec<RuleIssue>) -> Issues<'a> {
+        Issues { path, source, list }
+    }
+
     /// Records an issue at `span`.
     pub fn push(&mut self, span: Range<usize>, message: impl Into<String>, help: Option<&str>) {
         let end = span.end.min(self.source.len());

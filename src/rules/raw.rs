@@ -1,10 +1,19 @@
-//! Serde mirror of a rule file. Every user-facing value keeps its span so that `compile` can
-//! point at it. Plain structs with one sub-table per kind (no tagged enums: they lose spans).
+//! Serde mirror of a rule file's common part. Every user-facing value keeps its span so that
+//! compiling can point at it. A kind's own sub-table (`[rule.sum]`) is not described here: it is
+//! taken out of the `[[rule]]` table by [`split_rule`] and deserialized by the kind itself, from
+//! a raw type that lives next to the kind (plain structs; no tagged enums: they lose spans).
+//! Part of the rule file format: imports nothing of the engine, the reporters or miette.
 
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use toml::de::{DeValue, ValueDeserializer};
 use toml::Spanned;
 
-/// One `[[rule]]` table.
+use super::Issues;
+
+/// The common keys of one `[[rule]]` table (the kind's sub-table is handed to the kind).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RawRule {
@@ -17,74 +26,22 @@ pub struct RawRule {
     pub help: Option<Spanned<String>>,
     pub description: Spanned<String>,
     pub url: Option<Spanned<String>>,
-    pub pattern: Option<Spanned<RawPattern>>,
-    pub pairs: Option<Spanned<RawPairs>>,
-    pub repeat: Option<Spanned<RawRepeat>>,
-    pub field: Option<Spanned<RawField>>,
-    pub ratio: Option<Spanned<RawRatio>>,
-    pub sum: Option<Spanned<RawSum>>,
-    pub growth: Option<Spanned<RawGrowth>>,
-    pub count: Option<Spanned<RawCount>>,
-    pub date: Option<Spanned<RawDate>>,
-    pub sequence: Option<Spanned<RawSequence>>,
-    pub table: Option<Spanned<RawTable>>,
-    pub relation: Option<Spanned<crate::engine::kinds::relation::RawRelation>>,
     pub tests: Option<Spanned<RawTests>>,
 }
 
-/// `[rule.pattern]`: a regex with named captures.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawPattern {
-    pub regex: Spanned<String>,
-    #[serde(default)]
-    pub unless: Vec<Spanned<String>>,
-    pub report: Option<Spanned<String>>,
-    pub fix: Option<Spanned<String>>,
-    pub applicability: Option<Spanned<String>>,
-    pub max: Option<Spanned<usize>>,
-}
-
-/// `[rule.pairs]`: paired marks that must balance within the scope.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawPairs {
-    pub marks: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub flat: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub groups: Vec<Vec<Spanned<String>>>,
-    pub check: Option<Spanned<String>>,
-    #[serde(default)]
-    pub apostrophes: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub ignore: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub continue_unterminated: bool,
-}
-
-/// `[rule.repeat]`: accidental doubling of a character or a word.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawRepeat {
-    pub chars: Option<Spanned<String>>,
-    #[serde(default)]
-    pub words: bool,
-    #[serde(default)]
-    pub allow: Vec<Spanned<String>>,
-}
-
-/// `[rule.field]`: `label: value` metadata fields.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawField {
-    pub labels: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub known: Vec<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
-    pub empty: Option<Spanned<String>>,
-    pub lines: Option<Spanned<usize>>,
-}
+/// The keys of [`RawRule`] before `tests`, in declaration order (for unknown-key messages, where
+/// the kind names follow them).
+const COMMON_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "severity",
+    "scope",
+    "message",
+    "help",
+    "description",
+    "url",
+];
 
 /// `[rule.tests]`: examples that `tally test` and `cargo test` run.
 #[derive(Debug, Deserialize)]
@@ -108,117 +65,205 @@ pub struct RawCase {
     pub fix: Option<String>,
 }
 
-/// `[rule.ratio]`: part / whole = rate, or (without `part`) a rate impossible for its whole.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawRatio {
-    pub regex: Spanned<String>,
-    #[serde(default)]
-    pub also: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub unless: Vec<Spanned<String>>,
-    pub report: Option<Spanned<String>>,
-    #[serde(default)]
-    pub same: Vec<Vec<Spanned<String>>>,
+/// One `[[rule]]` taken apart: its common keys, its own kind's sub-table, and the spans of
+/// sub-tables named after other kinds (an error the compiler reports with the other checks).
+#[derive(Debug)]
+pub struct SplitRule<'a> {
+    pub rule: RawRule,
+    /// The sub-table named like the rule's `kind`, spans intact.
+    pub params: Option<Spanned<DeValue<'a>>>,
+    /// `(kind name, span)` of every sub-table named after another kind.
+    pub foreign: Vec<(String, Range<usize>)>,
 }
 
-/// `[rule.sum]`: parts against their total.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawSum {
-    pub regex: Spanned<String>,
-    #[serde(default)]
-    pub also: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub unless: Vec<Spanned<String>>,
-    pub report: Option<Spanned<String>>,
-    pub part: Option<Spanned<String>>,
-    pub check: Option<Spanned<String>>,
-    pub total: Option<Spanned<String>>,
-    pub min_parts: Option<Spanned<usize>>,
+/// Takes one `[[rule]]` apart. `kinds` are the names of every registered kind: the sub-table
+/// named like the rule's `kind` goes to [`SplitRule::params`], those named like other kinds to
+/// [`SplitRule::foreign`]. Every unknown key is reported (not only the first); `None` when the
+/// common keys have another shape error.
+pub fn split_rule<'a>(
+    mut value: Spanned<DeValue<'a>>,
+    kinds: &[&str],
+    issues: &mut Issues<'_>,
+) -> Option<SplitRule<'a>> {
+    let mut taken = Vec::new();
+    if let DeValue::Table(table) = value.get_mut() {
+        let named: Vec<_> = table
+            .iter()
+            .filter(|(k, _)| kinds.contains(&k.get_ref().as_ref()))
+            .map(|(k, _)| k.get_ref().clone())
+            .collect();
+        for key in named {
+            if let Some((k, v)) = table.remove_entry(key.as_ref()) {
+                taken.push((k, v));
+            }
+        }
+    }
+    let known: Vec<&str> = COMMON_KEYS
+        .iter()
+        .copied()
+        .chain(kinds.iter().copied())
+        .chain(["tests"])
+        .collect();
+    let rule: RawRule = deserialize_reporting(value, Some(&known), issues)?;
+    let kind = rule.kind.get_ref().clone();
+    let mut params = None;
+    let mut foreign = Vec::new();
+    // In the order the file gives them.
+    taken.sort_by_key(|(k, _)| k.span().start);
+    for (key, table) in taken {
+        if key.get_ref().as_ref() == kind {
+            params = Some(table);
+        } else {
+            foreign.push((key.get_ref().to_string(), table.span()));
+        }
+    }
+    Some(SplitRule {
+        rule,
+        params,
+        foreign,
+    })
 }
 
-/// `[rule.growth]`: a change from one value to another against the stated rate.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawGrowth {
-    pub regex: Spanned<String>,
-    #[serde(default)]
-    pub also: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub unless: Vec<Spanned<String>>,
-    pub report: Option<Spanned<String>>,
-    pub increase: Vec<Spanned<String>>,
-    pub decrease: Vec<Spanned<String>>,
-    pub check: Option<Spanned<String>>,
+/// Deserializes a kind's sub-table into its raw type, reporting every unknown key.
+pub fn deserialize_params<T: DeserializeOwned>(
+    value: Spanned<DeValue<'_>>,
+    issues: &mut Issues<'_>,
+) -> Option<T> {
+    deserialize_reporting(value, None, issues)
 }
 
-/// `[rule.count]`: a stated count against the items listed.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawCount {
-    pub regex: Spanned<String>,
-    #[serde(default)]
-    pub also: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub unless: Vec<Spanned<String>>,
-    pub report: Option<Spanned<String>>,
-    pub item: Option<Spanned<String>>,
-    pub counting: Option<Spanned<String>>,
+/// Deserializes `value`, reporting every unknown key (each round removes one and retries) before
+/// giving up on other shape errors. With `top_keys`, an unknown key of the top table is reported
+/// with that list of expected keys (the list the whole `[[rule]]` accepts).
+fn deserialize_reporting<T: DeserializeOwned>(
+    mut value: Spanned<DeValue<'_>>,
+    top_keys: Option<&[&str]>,
+    issues: &mut Issues<'_>,
+) -> Option<T> {
+    // Each round removes one unknown key, so the number of rounds is bounded by the key count.
+    for _ in 0..256 {
+        match T::deserialize(ValueDeserializer::from(value.clone())) {
+            Ok(raw) => return Some(raw),
+            Err(err) => {
+                let span = err.span().unwrap_or_else(|| value.span());
+                let mut message = err.message().trim().to_owned();
+                if message.starts_with("unknown field") {
+                    if let Some(removed) = remove_key_at(value.get_mut(), &span) {
+                        if let (Some(keys), Removed::Top(name)) = (top_keys, &removed) {
+                            message = format!("unknown field `{name}`, expected {}", one_of(keys));
+                        }
+                        issues.push(
+                            span,
+                            message,
+                            Some("check the spelling; `tally explain` shows a rule's keys"),
+                        );
+                        continue;
+                    }
+                }
+                issues.push(span, message, None);
+                return None;
+            }
+        }
+    }
+    None
 }
 
-/// `[rule.date]`: dates in their written forms, checked for what `check` names.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawDate {
-    pub check: Spanned<String>,
-    pub regex: Option<Spanned<String>>,
-    #[serde(default)]
-    pub also: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub unless: Vec<Spanned<String>>,
-    pub report: Option<Spanned<String>>,
-    pub earlier: Option<Spanned<String>>,
-    pub later: Option<Spanned<String>>,
-    pub min_year: Option<Spanned<i64>>,
+/// Serde's wording for a list of expected keys.
+fn one_of(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [] => "there are no fields".to_owned(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        _ => format!("one of {}", quoted.join(", ")),
+    }
 }
 
-/// `[rule.sequence]`: numbering runs of headings or enumerations.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawSequence {
-    pub mode: Option<Spanned<String>>,
-    pub markers: Vec<RawMarker>,
-    #[serde(default)]
-    pub reset: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub skip: Vec<Spanned<String>>,
+/// Where a removed key was.
+enum Removed {
+    /// In the top table, with its name.
+    Top(String),
+    /// In a nested table.
+    Nested,
 }
 
-/// `[rule.table]`: figures in tables that must add up.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawTable {
-    pub check: Spanned<String>,
-    pub total: Option<Spanned<String>>,
-    pub exclude: Option<Spanned<String>>,
-    pub label_columns: Option<Spanned<String>>,
-    pub breakdown: Option<Spanned<String>>,
-    pub subtotal: Option<Spanned<String>>,
-    pub scale: Option<Spanned<String>>,
-    pub within: Option<Spanned<String>>,
-    #[serde(default)]
-    pub left: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub right: Vec<Spanned<String>>,
-    pub integers: Option<Spanned<String>>,
-    pub layout: Option<Spanned<bool>>,
+fn remove_key_at(value: &mut DeValue<'_>, span: &Range<usize>) -> Option<Removed> {
+    match value {
+        DeValue::Table(table) => {
+            let key = table
+                .iter()
+                .find(|(k, _)| k.span() == *span)
+                .map(|(k, _)| k.get_ref().clone());
+            if let Some(key) = key {
+                return table
+                    .remove(key.as_ref())
+                    .map(|_| Removed::Top(key.to_string()));
+            }
+            table
+                .iter_mut()
+                .any(|(_, v)| remove_key_at(v.get_mut(), span).is_some())
+                .then_some(Removed::Nested)
+        }
+        DeValue::Array(array) => array
+            .iter_mut()
+            .any(|v| remove_key_at(v.get_mut(), span).is_some())
+            .then_some(Removed::Nested),
+        _ => None,
+    }
 }
 
-/// One numbering style of a `sequence` rule.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct RawMarker {
-    pub regex: Spanned<String>,
-    pub level: Option<Spanned<u32>>,
+/// A kind parameter set from outside the rule files (by the configuration), applied to a rule's
+/// sub-table before its kind compiles it, so that the kind compiles the configured value like a
+/// written one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The exact id of the rule it applies to.
+    pub rule: String,
+    /// The kind that rule must have (a rule of another kind with that id is left as written).
+    pub kind: String,
+    /// The key of the rule's kind sub-table (`labels`).
+    pub key: String,
+    /// The new value, a list of strings.
+    pub values: Vec<String>,
+    /// Another key of the sub-table that keeps the replaced values (appended to it): the `field`
+    /// kind's written `labels` stay `known` labels, so they still end the value before them.
+    pub keep_in: Option<String>,
+}
+
+/// Applies the `params` naming rule `id` of kind `kind` to its kind sub-table. New values carry
+/// the span of the sub-table (they were not written in the rule file).
+pub fn apply_params(id: &str, kind: &str, table: &mut Spanned<DeValue<'_>>, params: &[Param]) {
+    let span = table.span();
+    let DeValue::Table(entries) = table.get_mut() else {
+        return;
+    };
+    for param in params.iter().filter(|p| p.rule == id && p.kind == kind) {
+        let list = |values: &[String]| {
+            let items = values
+                .iter()
+                .map(|v| Spanned::new(span.clone(), DeValue::String(v.clone().into())));
+            Spanned::new(span.clone(), DeValue::Array(items.collect()))
+        };
+        let key = Spanned::new(span.clone(), param.key.clone().into());
+        let replaced = entries.insert(key, list(&param.values));
+        let (Some(keep_in), Some(replaced)) = (&param.keep_in, replaced) else {
+            continue;
+        };
+        let DeValue::Array(replaced) = replaced.into_inner() else {
+            continue;
+        };
+        match entries.get_mut(keep_in.as_str()) {
+            Some(existing) => {
+                if let DeValue::Array(existing) = existing.get_mut() {
+                    for value in replaced {
+                        existing.push(value);
+                    }
+                }
+            }
+            None => {
+                let key = Spanned::new(span.clone(), keep_in.clone().into());
+                entries.insert(key, Spanned::new(span.clone(), DeValue::Array(replaced)));
+            }
+        }
+    }
 }

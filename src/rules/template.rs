@@ -1,4 +1,5 @@
 //! Message templates: `{name}` placeholders filled from a finding's captures; `{{` and `}}` escape.
+//! Plain data; imports nothing of the engine.
 
 use std::ops::Range;
 

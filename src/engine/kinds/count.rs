@@ -5,13 +5,16 @@
 use std::ops::Range;
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::compile_regex;
-use super::operands::Operands;
 use crate::engine::finding::Hit;
 use crate::number::{parse_number, Dec};
-use crate::rules::raw::RawCount;
-use crate::rules::Issues;
+use crate::rules::compile_regex;
+use crate::rules::{parse_enum_or, Issues};
+use crate::source::{Document, Scope};
+use super::Kind;
+use super::operands::Operands;
 
 /// Placeholders a `count` rule provides besides its captures.
 pub const VARS: &[&str] = &["match", "listed", "stated"];
@@ -30,6 +33,20 @@ enum Counting {
     Auto,
     /// Always by separators (English lists: `A, B and C`).
     Separators,
+}
+
+/// `[rule.count]`: a stated count against the items listed.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawCount {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub item: Option<Spanned<String>>,
+    pub counting: Option<Spanned<String>>,
 }
 
 /// A compiled `[rule.count]`.
@@ -80,19 +97,13 @@ impl Count {
             Some(i) => Some(compile_regex(i, issues)?),
             None => None,
         };
-        let counting = match raw.counting.as_ref().map(|c| c.get_ref().as_str()) {
-            None | Some("auto") => Counting::Auto,
-            Some("separators") => Counting::Separators,
-            Some(other) => {
-                let span = raw.counting.as_ref().map_or(0..0, |c| c.span());
-                issues.push(
-                    span,
-                    format!("unknown counting `{other}`, expected `auto` or `separators`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        let counting = parse_enum_or(
+            raw.counting.as_ref(),
+            "counting",
+            &[("auto", Counting::Auto), ("separators", Counting::Separators)],
+            Counting::Auto,
+            issues,
+        )?;
         let separators = Regex::new(SEPARATORS).ok()?;
         let markers = Regex::new(MARKERS).ok()?;
         let quoted = Regex::new(r"“[^“”]{1,20}”").ok()?;
@@ -110,18 +121,6 @@ impl Count {
             markers,
             quoted,
         })
-    }
-
-    /// The operand patterns.
-    pub fn operands(&self) -> &Operands {
-        &self.operands
-    }
-
-    /// Placeholders: the captures plus computed values.
-    pub fn vars(&self) -> Vec<String> {
-        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        v.extend(self.operands.names().iter().cloned());
-        v
     }
 
     fn listed(&self, items: &str, abridged: bool) -> usize {
@@ -263,5 +262,26 @@ impl Count {
             };
             out.push(hit.var("listed", listed.to_string()));
         }
+    }
+}
+
+impl Kind for Count {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(&doc.text, unit, out);
+    }
+
+    /// Placeholders: the captures plus computed values.
+    fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(self.operands.names().iter().cloned());
+        v
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Statement
+    }
+
+    fn operands(&self) -> Option<&Operands> {
+        Some(&self.operands)
     }
 }

@@ -9,13 +9,15 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::operands::Operands;
 use crate::engine::finding::Hit;
 use crate::number::parse_number;
-use crate::rules::raw::RawDate;
-use crate::rules::Issues;
+use crate::rules::{parse_enum, Issues};
 use crate::source::Document;
+use super::Kind;
+use super::operands::Operands;
 
 /// Placeholders a `date` rule provides besides its captures.
 pub const VARS: &[&str] = &[
@@ -36,6 +38,22 @@ enum Check {
     Order,
     /// A report about year Y (its title) is signed in Y or Y+1.
     ReportYear,
+}
+
+/// `[rule.date]`: dates in their written forms, checked for what `check` names.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawDate {
+    pub check: Spanned<String>,
+    pub regex: Option<Spanned<String>>,
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub earlier: Option<Spanned<String>>,
+    pub later: Option<Spanned<String>>,
+    pub min_year: Option<Spanned<i64>>,
 }
 
 /// A compiled `[rule.date]`.
@@ -129,21 +147,15 @@ fn document_year(text: &str) -> Option<i64> {
 impl Date {
     /// Compiles the sub-table.
     pub fn compile(raw: &RawDate, issues: &mut Issues<'_>) -> Option<Date> {
-        let (check, required, report): (Check, &[&str], &str) = match raw.check.get_ref().as_str() {
-            "impossible" => (Check::Impossible, &["m"], "date"),
-            "lost-separators" => (Check::LostSeparators, &["run"], "date"),
-            "lost-range" => (Check::LostRange, &["from", "to"], "date"),
-            "order" => (Check::Order, &[], ""),
-            "report-year" => (Check::ReportYear, &[], ""),
-            other => {
-                issues.push(
-                    raw.check.span(),
-                    format!("unknown check `{other}`, expected `impossible`, `lost-separators`, `lost-range`, `order` or `report-year`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        type Choice = (Check, &'static [&'static str], &'static str);
+        let choices: &[(&str, Choice)] = &[
+            ("impossible", (Check::Impossible, &["m"], "date")),
+            ("lost-separators", (Check::LostSeparators, &["run"], "date")),
+            ("lost-range", (Check::LostRange, &["from", "to"], "date")),
+            ("order", (Check::Order, &[], "")),
+            ("report-year", (Check::ReportYear, &[], "")),
+        ];
+        let (check, required, report) = parse_enum(&raw.check, "check", choices, issues)?;
         let operands = match (&raw.regex, check) {
             (_, Check::Order | Check::ReportYear) => None,
             (Some(regex), _) => Some(Operands::compile(
@@ -177,25 +189,6 @@ impl Date {
             later,
             min_year: raw.min_year.as_ref().map_or(1949, |y| *y.get_ref()),
         })
-    }
-
-    /// The operand patterns, if any.
-    pub fn operands(&self) -> Option<&Operands> {
-        self.operands.as_ref()
-    }
-
-    /// True when the check looks at the whole document.
-    pub fn per_document(&self) -> bool {
-        matches!(self.check, Check::Order | Check::ReportYear)
-    }
-
-    /// Placeholders: the captures plus computed values.
-    pub fn vars(&self) -> Vec<String> {
-        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
-        if let Some(ops) = &self.operands {
-            v.extend(ops.names().iter().cloned());
-        }
-        v
     }
 
     /// Checks one unit (or the document, for `order`).
@@ -417,6 +410,31 @@ fn find_date(doc: &Document, spec: &str) -> Option<(Range<usize>, (i64, u32, u32
         }
     }
     None
+}
+
+
+impl Kind for Date {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(doc, unit, out);
+    }
+
+    /// Placeholders: the captures plus computed values.
+    fn vars(&self) -> Vec<String> {
+        let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
+        if let Some(ops) = &self.operands {
+            v.extend(ops.names().iter().cloned());
+        }
+        v
+    }
+
+    fn operands(&self) -> Option<&Operands> {
+        self.operands.as_ref()
+    }
+
+    /// True when the check looks at the whole document.
+    fn per_document(&self) -> bool {
+        matches!(self.check, Check::Order | Check::ReportYear)
+    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,15 @@
 //! 索引号, 文件编号, 发布机构, 生成日期, 公开日期, 时效 …). Labels that must not be empty, and value formats.
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::compile_regex;
 use crate::engine::finding::Hit;
-use crate::rules::raw::RawField;
-use crate::rules::Issues;
+use crate::rules::compile_regex;
+use crate::rules::{parse_enum_or, Issues};
+use crate::source::Scope;
 use crate::source::{Document, Format};
+use super::Kind;
 
 /// Placeholders a `field` rule provides.
 pub const VARS: &[&str] = &["match", "label", "value"];
@@ -15,13 +18,23 @@ pub const VARS: &[&str] = &["match", "label", "value"];
 /// Lines inspected when the rule does not say.
 const DEFAULT_LINES: usize = 20;
 
+/// `[rule.field]`: `label: value` metadata fields.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawField {
+    pub labels: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub known: Vec<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
+    pub empty: Option<Spanned<String>>,
+    pub lines: Option<Spanned<usize>>,
+}
+
 /// A compiled `[rule.field]`.
 #[derive(Debug)]
 pub struct Field {
     /// Labels this rule checks.
     labels: Vec<String>,
-    /// Every label that delimits a value (checked and known).
-    all: Vec<String>,
     /// Finds any known label followed by `:`/`：` (capture `label`).
     finder: Regex,
     value: Option<Regex>,
@@ -84,21 +97,14 @@ impl Field {
             }
             None => None,
         };
-        let report_empty = match raw.empty.as_ref().map(|e| e.get_ref().as_str()) {
-            None | Some("report") => true,
-            Some("ignore") => false,
-            Some(other) => {
-                let span = raw.empty.as_ref().map_or(0..0, |e| e.span());
-                issues.push(
-                    span,
-                    format!("unknown value `{other}` for `empty`, expected `report` or `ignore`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        let report_empty = parse_enum_or(
+            raw.empty.as_ref(),
+            "value for `empty`",
+            &[("report", true), ("ignore", false)],
+            true,
+            issues,
+        )?;
         Some(Field {
-            all,
             labels: raw
                 .labels
                 .iter()
@@ -108,21 +114,6 @@ impl Field {
             value,
             report_empty,
             lines: raw.lines.as_ref().map_or(DEFAULT_LINES, |l| *l.get_ref()),
-        })
-    }
-
-    /// The same rule checking other labels (from the configuration's `[fields]`).
-    pub fn with_labels(&self, labels: &[String]) -> Option<Field> {
-        let mut all = self.all.clone();
-        all.extend(labels.iter().cloned());
-        let finder = label_finder(&mut all).ok()?;
-        Some(Field {
-            labels: labels.to_vec(),
-            all,
-            finder,
-            value: self.value.clone(),
-            report_empty: self.report_empty,
-            lines: self.lines,
         })
     }
 
@@ -176,5 +167,24 @@ impl Field {
                 }
             }
         }
+    }
+}
+
+impl Kind for Field {
+    /// Looks at the document head and ignores the unit.
+    fn check_unit(&self, doc: &Document, _unit: std::ops::Range<usize>, out: &mut Vec<Hit>) {
+        self.check(doc, out);
+    }
+
+    fn vars(&self) -> Vec<String> {
+        VARS.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Document
+    }
+
+    fn per_document(&self) -> bool {
+        true
     }
 }

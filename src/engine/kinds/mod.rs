@@ -1,153 +1,141 @@
-//! Rule kinds: each owns its compiled parameters (built from the raw TOML sub-table) and its check.
+//! Rule kinds: each kind owns its raw sub-table (`RawX`, the serde mirror of `[rule.x]`), compiles
+//! itself from it, and checks documents with what it compiled.
+//!
+//! A kind is one file `kinds/x.rs` holding `RawX` (deserialized from the `[rule.x]` sub-table, with
+//! spans), a compiled type with an inherent `fn compile(raw: &RawX, issues: &mut Issues<'_>) ->
+//! Option<Self>`, and an `impl Kind` for it; and one line in the `kinds!` list below, which
+//! declares the module and registers it under its name. Nothing else names a kind: the rule
+//! compiler looks kinds up in [`KINDS`].
+//!
+//! Kinds import the rule file format (`crate::rules`: raw helpers, `Issues`, templates) and the
+//! engine's finding types; they never import `report` or miette, and do no IO.
 
-pub mod count;
-pub mod date;
-pub mod field;
-pub mod growth;
 mod operands;
 
-pub use operands::required_literals;
-pub mod pairs;
-pub mod pattern;
-pub mod ratio;
-pub mod relation;
-pub mod repeat;
-pub mod sequence;
-pub mod sum;
-pub mod table;
+pub use operands::{required_literals, Operands};
 
 use std::ops::Range;
 
+use toml::de::DeValue;
+use toml::Spanned;
+
 use super::finding::Hit;
-use crate::source::Document;
+use crate::rules::Issues;
+use crate::source::{Document, Scope};
 
-/// The compiled parameters of a rule, one variant per kind.
-#[derive(Debug)]
-pub enum Kind {
-    Pattern(pattern::Pattern),
-    Pairs(pairs::Pairs),
-    Repeat(repeat::Repeat),
-    Field(field::Field),
-    Ratio(ratio::Ratio),
-    Sum(sum::Sum),
-    Growth(growth::Growth),
-    Count(count::Count),
-    Date(date::Date),
-    Sequence(sequence::Sequence),
-    Table(table::TableKind),
-    Relation(relation::Relation),
-}
+/// What a compiled kind does. The engine calls these instead of matching on kinds.
+pub trait Kind: std::fmt::Debug + Send + Sync {
+    /// Checks one scope unit (a kind that runs once per document gets the whole text).
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>);
 
-/// Every kind name a rule file may use, in the order `tally rules` documents them.
-pub const KIND_NAMES: &[&str] = &[
-    "pattern", "pairs", "repeat", "field", "ratio", "sum", "growth", "count", "date", "sequence",
-    "table", "relation",
-];
+    /// The placeholder names the kind provides to templates.
+    fn vars(&self) -> Vec<String>;
 
-impl Kind {
-    /// The TOML name of the kind.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Kind::Pattern(_) => "pattern",
-            Kind::Pairs(_) => "pairs",
-            Kind::Repeat(_) => "repeat",
-            Kind::Field(_) => "field",
-            Kind::Ratio(_) => "ratio",
-            Kind::Sum(_) => "sum",
-            Kind::Growth(_) => "growth",
-            Kind::Count(_) => "count",
-            Kind::Date(_) => "date",
-            Kind::Sequence(_) => "sequence",
-            Kind::Table(_) => "table",
-            Kind::Relation(_) => "relation",
-        }
+    /// The scope of a rule of this kind that names none.
+    fn default_scope(&self) -> Scope {
+        Scope::Line
     }
 
-    /// Checks one scope unit (`field` looks at the document head and ignores the unit).
-    pub fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
-        match self {
-            Kind::Pattern(k) => k.check(&doc.text, unit, out),
-            Kind::Pairs(k) if k.continue_unterminated => {
-                k.check_paragraphs(&doc.text, &doc.blocks.paragraphs, out)
-            }
-            Kind::Pairs(k) => k.check(&doc.text, unit, out),
-            Kind::Repeat(k) => k.check(&doc.text, unit, out),
-            Kind::Field(k) => k.check(doc, out),
-            Kind::Ratio(k) => k.check(&doc.text, unit, out),
-            Kind::Sum(k) => k.check(&doc.text, unit, out),
-            Kind::Growth(k) => k.check(&doc.text, unit, out),
-            Kind::Count(k) => k.check(&doc.text, unit, out),
-            Kind::Date(k) => k.check(doc, unit, out),
-            Kind::Sequence(k) => k.check(doc, out),
-            Kind::Table(k) => k.check(doc, out),
-            Kind::Relation(k) => k.check(doc, unit, out),
-        }
-    }
-
-    /// The operand patterns of the arithmetic kinds (and the regex checks of `date`).
-    pub fn operands(&self) -> Option<&operands::Operands> {
-        match self {
-            Kind::Ratio(k) => Some(k.operands()),
-            Kind::Sum(k) => Some(k.operands()),
-            Kind::Growth(k) => Some(k.operands()),
-            Kind::Count(k) => Some(k.operands()),
-            Kind::Date(k) => k.operands(),
-            _ => None,
-        }
-    }
-
-    /// Regexes of which at least one must match somewhere in a document for the rule to fire
-    /// there; `None` when the rule must always run.
-    pub fn prefilter(&self) -> Option<Vec<&regex::Regex>> {
-        self.regexes()
-            .filter(|regexes| !regexes.iter().any(|re| unit_sensitive(re)))
+    /// The operand patterns of the arithmetic kinds (and the regex checks of `date`): their
+    /// required literals feed the document-wide literal scan.
+    fn operands(&self) -> Option<&Operands> {
+        None
     }
 
     /// Regexes a kind searches with, or `None` for kinds that scan characters.
     fn regexes(&self) -> Option<Vec<&regex::Regex>> {
-        match self {
-            Kind::Pattern(k) => Some(vec![&k.regex]),
-            Kind::Relation(_) => None,
-            _ => Some(self.operands()?.regexes().iter().collect()),
-        }
+        Some(self.operands()?.regexes().iter().collect())
+    }
+
+    /// True when the kind's [`prefilter`](Kind::prefilter) regexes join the rule set's
+    /// document-wide `RegexSet` (plain pattern rules only: a set of the large operand patterns
+    /// of the arithmetic kinds compiles to an automaton slower than running them).
+    fn joins_document_prefilter(&self) -> bool {
+        false
     }
 
     /// True when one regex search over the whole document, keeping the matches that lie inside
-    /// one scope unit, finds what a search of each unit would (pattern rules without anchors or
-    /// word boundaries). Searching once per document instead of once per unit saves the
-    /// per-search start-up cost thousands of times. The arithmetic kinds search unit by unit
-    /// instead, skipping units that lack their required literals (`其中`, `决定`).
-    pub fn searches_document(&self) -> bool {
-        matches!(self, Kind::Pattern(_)) && self.prefilter().is_some()
+    /// one scope unit, finds what a search of each unit would (see `Pattern`).
+    fn searches_document(&self) -> bool {
+        false
     }
 
     /// True when the kind ignores scopes and runs once per document.
-    pub fn per_document(&self) -> bool {
-        match self {
-            Kind::Field(_) | Kind::Sequence(_) | Kind::Table(_) => true,
-            Kind::Date(k) => k.per_document(),
-            Kind::Pairs(k) => k.continue_unterminated,
-            _ => false,
-        }
+    fn per_document(&self) -> bool {
+        false
     }
 
-    /// The placeholder names the kind provides to templates.
-    pub fn vars(&self) -> Vec<String> {
-        match self {
-            Kind::Pattern(k) => k.vars(),
-            Kind::Pairs(_) => pairs::VARS.iter().map(|s| (*s).to_owned()).collect(),
-            Kind::Repeat(_) => repeat::VARS.iter().map(|s| (*s).to_owned()).collect(),
-            Kind::Field(_) => field::VARS.iter().map(|s| (*s).to_owned()).collect(),
-            Kind::Ratio(k) => k.vars(),
-            Kind::Sum(k) => k.vars(),
-            Kind::Growth(k) => k.vars(),
-            Kind::Count(k) => k.vars(),
-            Kind::Date(k) => k.vars(),
-            Kind::Sequence(_) => sequence::VARS.iter().map(|s| (*s).to_owned()).collect(),
-            Kind::Table(_) => table::VARS.iter().map(|s| (*s).to_owned()).collect(),
-            Kind::Relation(k) => k.vars(),
-        }
+    /// Regexes of which at least one must match somewhere in a document for the rule to fire
+    /// there; `None` when the rule must always run.
+    fn prefilter(&self) -> Option<Vec<&regex::Regex>> {
+        self.regexes()
+            .filter(|regexes| !regexes.iter().any(|re| unit_sensitive(re)))
     }
+}
+
+/// A kind's raw table, deserialized and waiting to be compiled (after the rule's common checks,
+/// so that issues keep the order of the file: shape errors first).
+pub type Pending = Box<dyn FnOnce(&mut Issues<'_>) -> Option<Box<dyn Kind>>>;
+
+/// One registered kind: its TOML name and how its sub-table becomes a [`Kind`].
+pub struct KindEntry {
+    /// The `kind = "…"` value and the name of its sub-table (`[rule.sum]`).
+    pub name: &'static str,
+    /// Deserializes the sub-table into the kind's raw type (every unknown key reported, spans
+    /// kept); `None` after a shape error, which the issues hold.
+    pub parse: fn(Spanned<DeValue<'_>>, &mut Issues<'_>) -> Option<Pending>,
+}
+
+impl std::fmt::Debug for KindEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KindEntry")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// Declares each kind's module and registers it: `name => Type` where `kinds/name.rs` defines
+/// `Type` with `fn compile(raw: &RawX, issues: &mut Issues<'_>) -> Option<Type>` and `impl Kind`.
+macro_rules! kinds {
+    ($($name:ident => $kind:ident),* $(,)?) => {
+        $(pub mod $name;)*
+
+        /// Every kind, in the order `tally rules` documents them.
+        pub const KINDS: &[KindEntry] = &[$(KindEntry {
+            name: stringify!($name),
+            parse: |value, issues| {
+                let raw = crate::rules::raw::deserialize_params(value, issues)?;
+                let pending: Pending = Box::new(move |issues: &mut Issues<'_>| {
+                    let kind = $name::$kind::compile(&raw, issues)?;
+                    Some(Box::new(kind) as Box<dyn Kind>)
+                });
+                Some(pending)
+            },
+        }),*];
+    };
+}
+
+// The registry: one line per kind.
+kinds! {
+    pattern => Pattern,
+    pairs => Pairs,
+    repeat => Repeat,
+    field => Field,
+    count => Count,
+    date => Date,
+    sequence => Sequence,
+    table => TableKind,
+    relation => Relation,
+}
+
+/// The registered kind called `name`.
+pub fn lookup(name: &str) -> Option<&'static KindEntry> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// Every kind name a rule file may use, in registry order.
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name).collect()
 }
 
 /// The matches of a rule's `unless` patterns in one unit, searched on first use.
@@ -187,71 +175,9 @@ impl<'a> Exceptions<'a> {
 
 /// Anchors and word boundaries depend on where a search starts and ends, so a regex using them
 /// must be run on each scope unit and cannot be judged by a document-wide search.
-fn unit_sensitive(re: &regex::Regex) -> bool {
+pub(crate) fn unit_sensitive(re: &regex::Regex) -> bool {
     match regex_syntax::Parser::new().parse(re.as_str()) {
         Ok(hir) => !hir.properties().look_set().is_empty(),
         Err(_) => true,
-    }
-}
-
-/// Number fragments rule authors may write inside regexes, so that operand patterns stay readable.
-pub const PLACEHOLDERS: &[(&str, &str)] = &[
-    // An Arabic number: half- or full-width digits, thousands groups of exactly three, decimals.
-    (
-        "{n}",
-        r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?",
-    ),
-    // A percentage.
-    ("{pct}", r"[0-9０-９]+(?:[.．][0-9０-９]+)?\s?[%％]"),
-    // A Chinese numeral.
-    ("{cn}", r"[〇零一二两三四五六七八九十百千万亿]+"),
-    // An optional scale word.
-    ("{scale}", r"(?:万亿|亿|万|千)?"),
-    // A unit of counts, money or measures (not rates).
-    (
-        "{qty}",
-        r"(?:万元|亿元|千元|元|万人次|人次|万人|人|件|个|项|家|户|起|次|所|名|辆|套|台|吨|宗|条|本|场|批|处|座|公里|平方米|亩|公顷)",
-    ),
-    // A unit of counts, money, measures or rates.
-    (
-        "{unit}",
-        r"(?:万元|亿元|千元|元|万人次|人次|万人|人|件|个|项|家|户|起|次|所|名|辆|套|台|吨|宗|条|本|场|批|处|座|公里|平方米|亩|公顷|[%％])",
-    ),
-];
-
-/// Replaces `{n}`, `{pct}`, `{cn}` and `{scale}` with their regex fragments.
-pub fn expand_placeholders(pattern: &str) -> String {
-    if !pattern.contains('{') {
-        return pattern.to_owned();
-    }
-    let mut out = pattern.to_owned();
-    for (name, fragment) in PLACEHOLDERS {
-        out = out.replace(name, fragment);
-    }
-    out
-}
-
-/// Compiles a user regex, reporting a syntax error at the regex value.
-pub(crate) fn compile_regex(
-    pattern: &toml::Spanned<String>,
-    issues: &mut crate::rules::Issues<'_>,
-) -> Option<regex::Regex> {
-    match regex::RegexBuilder::new(&expand_placeholders(pattern.get_ref()))
-        .size_limit(1 << 23)
-        .dfa_size_limit(1 << 26)
-        .build()
-    {
-        Ok(re) => Some(re),
-        Err(err) => {
-            let detail = err.to_string();
-            let last = detail.lines().last().unwrap_or("invalid regex").trim();
-            let last = last.strip_prefix("error: ").unwrap_or(last);
-            issues.push(
-                pattern.span(),
-                format!("invalid regular expression: {last}"),
-                Some("tally uses Rust regex syntax (no look-around, no backreferences): https://docs.rs/regex/#syntax"),
-            );
-            None
-        }
     }
 }

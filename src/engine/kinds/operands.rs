@@ -1,14 +1,12 @@
-//! Operands of the arithmetic kinds (ratio, sum, growth, count): a regex whose named captures
-//! delimit the figures, exceptions, and parsing of a captured figure into an exact quantity.
-
+//! Operands of the regex-based kinds (`count`, and the regex checks of `date`): a regex whose
+//! named captures delimit the figures, its exceptions, and the literals it requires.
 use std::ops::Range;
 
 use regex::{Captures, Regex};
 use toml::Spanned;
 
-use super::compile_regex;
 use crate::engine::finding::Hit;
-use crate::number::{parse_quantity, Dec, Interval, Quantity, Rounding};
+use crate::rules::compile_regex;
 use crate::rules::Issues;
 
 /// A compiled operand pattern.
@@ -252,38 +250,6 @@ impl Operands {
             .or_else(|| caps.get(0))
             .map(|m| m.range())
     }
-}
-
-/// Parses a captured figure; `None` when absent, not a number, or approximate (`近3000万元`,
-/// `99.8%以上`): approximate values are never compared.
-pub fn exact_quantity(caps: &Captures<'_>, name: &str) -> Option<Quantity> {
-    let text = caps.name(name)?.as_str();
-    let q = parse_quantity(text)?;
-    q.is_exact().then_some(q)
-}
-
-/// The interval a stated figure stands for: rounded half-up at its written precision, or
-/// truncated (`[x − ½ unit, x + 1 unit]`), since reports do both.
-pub fn lenient_interval(q: &Quantity) -> Option<Interval> {
-    let rounded = q.interval();
-    if rounded.is_point() {
-        return Some(rounded);
-    }
-    let half = rounded.hi.checked_sub(q.value)?;
-    Some(Interval::new(
-        rounded.lo,
-        q.value.checked_add(half)?.checked_add(half)?,
-    ))
-}
-
-/// `a / b` at `decimals` decimal places, half away from zero.
-pub fn quotient(a: Dec, b: Dec, decimals: u32) -> Option<Dec> {
-    a.div(b, decimals, Rounding::HalfAwayFromZero)
-}
-
-/// Hundredfold of `a / b` (a percentage) at `decimals` places.
-pub fn percent(a: Dec, b: Dec, decimals: u32) -> Option<Dec> {
-    quotient(a.mul_pow10(2)?, b, decimals)
 }
 
 /// Literal sets of which every match of `pattern` contains at least one member each: for

@@ -3,9 +3,13 @@
 
 use std::ops::Range;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::engine::finding::Hit;
-use crate::rules::raw::RawPairs;
-use crate::rules::Issues;
+use crate::rules::{parse_enum_or, Issues};
+use crate::source::{Document, Scope};
+use super::Kind;
 
 /// Placeholders a `pairs` rule provides.
 pub const VARS: &[&str] = &["match", "mark", "expected", "open", "close"];
@@ -23,6 +27,24 @@ struct Mark {
     open: char,
     close: char,
     stack: usize,
+}
+
+/// `[rule.pairs]`: paired marks that must balance within the scope.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawPairs {
+    pub marks: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub flat: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub groups: Vec<Vec<Spanned<String>>>,
+    pub check: Option<Spanned<String>>,
+    #[serde(default)]
+    pub apostrophes: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub continue_unterminated: bool,
 }
 
 /// A compiled `[rule.pairs]`.
@@ -143,20 +165,18 @@ impl Pairs {
                 }
             }
         }
-        let check = match raw.check.as_ref().map(|c| c.get_ref().as_str()) {
-            None | Some("balance") => Check::Balance,
-            Some("mixed") => Check::Mixed,
-            Some(other) => {
-                let span = raw.check.as_ref().map_or(0..0, |c| c.span());
-                issues.push(
-                    span,
-                    format!("unknown check `{other}`, expected `balance` or `mixed`"),
-                    None,
-                );
-                ok = false;
-                Check::Balance
-            }
-        };
+        // An unknown check does not stop the other keys from being checked.
+        let check = parse_enum_or(
+            raw.check.as_ref(),
+            "check",
+            &[("balance", Check::Balance), ("mixed", Check::Mixed)],
+            Check::Balance,
+            issues,
+        )
+        .unwrap_or_else(|| {
+            ok = false;
+            Check::Balance
+        });
         let mut apostrophes = Vec::new();
         for a in &raw.apostrophes {
             let mut chars = a.get_ref().chars();
@@ -338,5 +358,27 @@ impl Pairs {
                 }
             }
         }
+    }
+}
+
+impl Kind for Pairs {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        if self.continue_unterminated {
+            self.check_paragraphs(&doc.text, &doc.blocks.paragraphs, out);
+        } else {
+            self.check(&doc.text, unit, out);
+        }
+    }
+
+    fn vars(&self) -> Vec<String> {
+        VARS.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Paragraph
+    }
+
+    fn per_document(&self) -> bool {
+        self.continue_unterminated
     }
 }

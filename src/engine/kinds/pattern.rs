@@ -3,11 +3,27 @@
 use std::ops::Range;
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::compile_regex;
 use crate::engine::finding::Hit;
-use crate::rules::raw::RawPattern;
-use crate::rules::{Issues, Template};
+use crate::rules::compile_regex;
+use crate::rules::{parse_enum_or, parse_template, Issues, Template};
+use crate::source::Document;
+use super::Kind;
+
+/// `[rule.pattern]`: a regex with named captures.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawPattern {
+    pub regex: Spanned<String>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    pub report: Option<Spanned<String>>,
+    pub fix: Option<Spanned<String>>,
+    pub applicability: Option<Spanned<String>>,
+    pub max: Option<Spanned<usize>>,
+}
 
 /// A compiled `[rule.pattern]`.
 #[derive(Debug)]
@@ -47,7 +63,7 @@ impl Pattern {
             }
         }
         let fix = raw.fix.as_ref().and_then(|f| {
-            let template = crate::rules::parse_template(f, issues)?;
+            let template = parse_template(f, issues)?;
             for var in template.vars() {
                 if var != "match" && !names.contains(&var) {
                     issues.push(
@@ -59,19 +75,13 @@ impl Pattern {
             }
             Some(template)
         });
-        let safe = match raw.applicability.as_ref().map(|a| a.get_ref().as_str()) {
-            None | Some("unsafe") => false,
-            Some("safe") => true,
-            Some(other) => {
-                let span = raw.applicability.as_ref().map_or(0..0, |a| a.span());
-                issues.push(
-                    span,
-                    format!("unknown applicability `{other}`, expected `safe` or `unsafe`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        let safe = parse_enum_or(
+            raw.applicability.as_ref(),
+            "applicability",
+            &[("safe", true), ("unsafe", false)],
+            false,
+            issues,
+        )?;
         let unless = unless.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Pattern {
             max: raw.max.as_ref().map_or(usize::MAX, |m| *m.get_ref()),
@@ -81,13 +91,6 @@ impl Pattern {
             report: raw.report.as_ref().map(|r| r.get_ref().clone()),
             fix,
         })
-    }
-
-    /// `match` plus every named capture.
-    pub fn vars(&self) -> Vec<String> {
-        let mut vars = vec!["match".to_owned()];
-        vars.extend(self.regex.capture_names().flatten().map(str::to_owned));
-        vars
     }
 
     /// Finds every match in one unit.
@@ -128,5 +131,34 @@ impl Pattern {
             }
             out.push(hit);
         }
+    }
+}
+
+impl Kind for Pattern {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(&doc.text, unit, out);
+    }
+
+    /// `match` plus every named capture.
+    fn vars(&self) -> Vec<String> {
+        let mut vars = vec!["match".to_owned()];
+        vars.extend(self.regex.capture_names().flatten().map(str::to_owned));
+        vars
+    }
+
+    fn regexes(&self) -> Option<Vec<&Regex>> {
+        Some(vec![&self.regex])
+    }
+
+    fn joins_document_prefilter(&self) -> bool {
+        true
+    }
+
+    /// Pattern rules without anchors or word boundaries search the whole document once, keeping
+    /// the matches that lie inside one scope unit: searching once per document instead of once
+    /// per unit saves the per-search start-up cost thousands of times. (The arithmetic kinds
+    /// search unit by unit instead, skipping units that lack their required literals.)
+    fn searches_document(&self) -> bool {
+        self.prefilter().is_some()
     }
 }

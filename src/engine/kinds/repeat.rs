@@ -4,12 +4,27 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::engine::finding::Hit;
-use crate::rules::raw::RawRepeat;
 use crate::rules::Issues;
+use crate::source::Document;
+use super::Kind;
 
 /// Placeholders a `repeat` rule provides.
 pub const VARS: &[&str] = &["match", "single"];
+
+/// `[rule.repeat]`: accidental doubling of a character or a word.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawRepeat {
+    pub chars: Option<Spanned<String>>,
+    #[serde(default)]
+    pub words: bool,
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
+}
 
 /// A compiled `[rule.repeat]`.
 #[derive(Debug)]
@@ -173,4 +188,14 @@ fn latin_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         }
         None
     })
+}
+
+impl Kind for Repeat {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(&doc.text, unit, out);
+    }
+
+    fn vars(&self) -> Vec<String> {
+        VARS.iter().map(|s| (*s).to_owned()).collect()
+    }
 }

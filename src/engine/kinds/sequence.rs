@@ -6,13 +6,16 @@
 use std::ops::Range;
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::compile_regex;
 use crate::engine::finding::Hit;
 use crate::number::parse_number;
-use crate::rules::raw::RawSequence;
-use crate::rules::Issues;
+use crate::rules::compile_regex;
+use crate::rules::{parse_enum_or, Issues};
 use crate::source::Document;
+use crate::source::Scope;
+use super::Kind;
 
 /// Placeholders a `sequence` rule provides.
 pub const VARS: &[&str] = &["match", "problem", "expected", "previous"];
@@ -32,6 +35,26 @@ type Mark = (usize, Range<usize>, (String, String), i64);
 struct Marker {
     regex: Regex,
     level: u32,
+}
+
+/// `[rule.sequence]`: numbering runs of headings or enumerations.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawSequence {
+    pub mode: Option<Spanned<String>>,
+    pub markers: Vec<RawMarker>,
+    #[serde(default)]
+    pub reset: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub skip: Vec<Spanned<String>>,
+}
+
+/// One numbering style of a `sequence` rule.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawMarker {
+    pub regex: Spanned<String>,
+    pub level: Option<Spanned<u32>>,
 }
 
 /// A compiled `[rule.sequence]`.
@@ -68,19 +91,13 @@ fn mark_value(text: &str) -> Option<i64> {
 impl Sequence {
     /// Compiles the sub-table.
     pub fn compile(raw: &RawSequence, issues: &mut Issues<'_>) -> Option<Sequence> {
-        let mode = match raw.mode.as_ref().map(|m| m.get_ref().as_str()) {
-            None | Some("headings") => Mode::Headings,
-            Some("inline") => Mode::Inline,
-            Some(other) => {
-                let span = raw.mode.as_ref().map_or(0..0, |m| m.span());
-                issues.push(
-                    span,
-                    format!("unknown mode `{other}`, expected `headings` or `inline`"),
-                    None,
-                );
-                return None;
-            }
-        };
+        let mode = parse_enum_or(
+            raw.mode.as_ref(),
+            "mode",
+            &[("headings", Mode::Headings), ("inline", Mode::Inline)],
+            Mode::Headings,
+            issues,
+        )?;
         let mut markers = Vec::new();
         let mut ok = true;
         for (i, m) in raw.markers.iter().enumerate() {
@@ -288,6 +305,25 @@ fn chinese_numeral(n: i64) -> String {
             DIGITS[(n % 10) as usize]
         ),
         _ => String::new(),
+    }
+}
+
+
+impl Kind for Sequence {
+    fn check_unit(&self, doc: &Document, _unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(doc, out);
+    }
+
+    fn vars(&self) -> Vec<String> {
+        VARS.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Document
+    }
+
+    fn per_document(&self) -> bool {
+        true
     }
 }
 

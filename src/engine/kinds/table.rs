@@ -12,14 +12,17 @@
 use std::ops::Range;
 
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::compile_regex;
 use crate::engine::finding::Hit;
 use crate::number::Dec;
-use crate::rules::raw::RawTable;
-use crate::rules::Issues;
+use crate::rules::compile_regex;
+use crate::rules::{parse_enum, parse_enum_or, Issues};
+use crate::source::Scope;
 use crate::source::tables::{is_dash, is_figure, Grid, Slot};
 use crate::source::{Document, Table as SourceTable};
+use super::Kind;
 
 /// Placeholders a `table` rule provides.
 pub const VARS: &[&str] = &[
@@ -43,6 +46,26 @@ const DEFAULT_LABEL_COLUMNS: &str =
 enum Check {
     Total,
     Identity { left: Vec<Regex>, right: Vec<Regex> },
+}
+
+/// `[rule.table]`: figures in tables that must add up.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawTable {
+    pub check: Spanned<String>,
+    pub total: Option<Spanned<String>>,
+    pub exclude: Option<Spanned<String>>,
+    pub label_columns: Option<Spanned<String>>,
+    pub breakdown: Option<Spanned<String>>,
+    pub subtotal: Option<Spanned<String>>,
+    pub scale: Option<Spanned<String>>,
+    pub within: Option<Spanned<String>>,
+    #[serde(default)]
+    pub left: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub right: Vec<Spanned<String>>,
+    pub integers: Option<Spanned<String>>,
+    pub layout: Option<Spanned<bool>>,
 }
 
 /// A compiled `[rule.table]`.
@@ -100,9 +123,15 @@ impl TableKind {
             Some(w) => Some(compile_regex(w, issues)?),
             None => None,
         };
-        let check = match raw.check.get_ref().as_str() {
-            "total" => Check::Total,
-            "identity" => {
+        let identity = parse_enum(
+            &raw.check,
+            "check",
+            &[("total", false), ("identity", true)],
+            issues,
+        )?;
+        let check = if !identity {
+            Check::Total
+        } else {
                 if raw.left.is_empty() || raw.right.is_empty() {
                     issues.push(
                         raw.check.span(),
@@ -119,33 +148,15 @@ impl TableKind {
                 };
                 let left = compile_all(&raw.left)?;
                 let right = compile_all(&raw.right)?;
-                Check::Identity { left, right }
-            }
-            other => {
-                issues.push(
-                    raw.check.span(),
-                    format!("unknown check `{other}`, expected `total` or `identity`"),
-                    None,
-                );
-                return None;
-            }
+            Check::Identity { left, right }
         };
-        let rounded_integers = match raw.integers.as_ref().map(|v| v.get_ref().as_str()) {
-            None | Some("auto") => None,
-            Some("exact") => Some(false),
-            Some("rounded") => Some(true),
-            Some(other) => {
-                let span = raw.integers.as_ref().map_or(0..0, toml::Spanned::span);
-                issues.push(
-                    span,
-                    format!(
-                        "unknown value `{other}` for `integers`, expected `auto`, `exact` or `rounded`"
-                    ),
-                    None,
-                );
-                return None;
-            }
-        };
+        let rounded_integers = parse_enum_or(
+            raw.integers.as_ref(),
+            "value for `integers`",
+            &[("auto", None), ("exact", Some(false)), ("rounded", Some(true))],
+            None,
+            issues,
+        )?;
         Some(TableKind {
             check,
             total,
@@ -962,6 +973,25 @@ fn squeeze(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '*')
         .collect()
+}
+
+
+impl Kind for TableKind {
+    fn check_unit(&self, doc: &Document, _unit: Range<usize>, out: &mut Vec<Hit>) {
+        self.check(doc, out);
+    }
+
+    fn vars(&self) -> Vec<String> {
+        VARS.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn default_scope(&self) -> Scope {
+        Scope::Document
+    }
+
+    fn per_document(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

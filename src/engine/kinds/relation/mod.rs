@@ -23,9 +23,10 @@ use toml::Spanned;
 use self::arith::{RoundingPolicy, Sign, SumMode};
 use self::shape::{Shape, SlotKind};
 use crate::engine::finding::{Hit, Operand};
+use crate::engine::kinds::Kind;
 use crate::number::{parse_quantity, Quantity};
 use crate::rules::Issues;
-use crate::source::Document;
+use crate::source::{Document, Scope};
 use crate::statement::{Lexicon, Statement, TokenKind};
 
 /// `[rule.relation]`.
@@ -376,15 +377,27 @@ impl Relation {
         })
     }
 
+}
+
+impl Kind for Relation {
     /// Placeholders: the slots plus computed values.
-    pub fn vars(&self) -> Vec<String> {
+    fn vars(&self) -> Vec<String> {
         let mut v: Vec<String> = VARS.iter().map(|s| (*s).to_owned()).collect();
         v.extend(self.slot_names.iter().cloned());
         v
     }
 
+    fn default_scope(&self) -> Scope {
+        Scope::Statement
+    }
+
+    /// Relation rules read the statement model, not regexes over the text.
+    fn regexes(&self) -> Option<Vec<&regex::Regex>> {
+        None
+    }
+
     /// Checks the statements inside one unit.
-    pub fn check(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+    fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         let statements = crate::statement::of_document(doc);
         let first = statements.partition_point(|s| s.range.end <= unit.start);
         for statement in &statements[first..] {
@@ -397,6 +410,9 @@ impl Relation {
         }
     }
 
+}
+
+impl Relation {
     fn check_statement(&self, doc: &Document, s: &Statement, out: &mut Vec<Hit>) {
         let abstains = s.tokens.iter().any(|t| match t.kind {
             TokenKind::Cue { class, .. } => self.abstain.contains(&class),
