@@ -19,11 +19,56 @@ pub enum FixMode {
     Unsafe,
 }
 
+/// The findings whose fixes were applied: their indices in the order the fixes were applied,
+/// with a membership test in constant time (the remaining findings are found by testing every
+/// finding; with `Vec::contains` that was quadratic in the number of fixes, issue 16).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixedSet {
+    order: Vec<usize>,
+    member: Vec<bool>,
+}
+
+impl FixedSet {
+    fn new(findings: usize) -> FixedSet {
+        FixedSet {
+            order: Vec::new(),
+            member: vec![false; findings],
+        }
+    }
+
+    fn push(&mut self, finding: usize) {
+        if let Some(m) = self.member.get_mut(finding) {
+            *m = true;
+        }
+        self.order.push(finding);
+    }
+
+    /// Number of fixed findings.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True when nothing was fixed.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// True when finding `finding` was fixed.
+    pub fn contains(&self, finding: &usize) -> bool {
+        self.member.get(*finding).copied().unwrap_or(false)
+    }
+
+    /// The indices, in the order the fixes were applied (by position).
+    pub fn as_slice(&self) -> &[usize] {
+        &self.order
+    }
+}
+
 /// Applies every eligible fix of `findings` (sorted by position) that does not overlap an earlier
-/// one. Returns the new text and the indices of the findings that were fixed.
-pub fn apply(text: &str, findings: &[Finding], mode: FixMode) -> (String, Vec<usize>) {
+/// one. Returns the new text and the findings that were fixed.
+pub fn apply(text: &str, findings: &[Finding], mode: FixMode) -> (String, FixedSet) {
     let mut out = String::with_capacity(text.len());
-    let mut fixed = Vec::new();
+    let mut fixed = FixedSet::new(findings.len());
     let mut at = 0;
     for i in order(findings) {
         let Some(fix) = &findings[i].fix else {
@@ -58,8 +103,8 @@ pub struct Spliced {
     pub bytes: Vec<u8>,
     /// The fixed text (what `bytes` decode to).
     pub text: String,
-    /// Indices of the findings fixed.
-    pub fixed: Vec<usize>,
+    /// The findings fixed.
+    pub fixed: FixedSet,
     /// Fixes the file's encoding cannot hold.
     pub skipped: Vec<Skipped>,
 }
@@ -109,7 +154,7 @@ pub fn apply_to_bytes(
     let mut out = Spliced {
         bytes: Vec::with_capacity(original.len()),
         text: String::with_capacity(text.len()),
-        fixed: Vec::new(),
+        fixed: FixedSet::new(findings.len()),
         skipped,
     };
     let (mut byte, mut char) = (0, 0);
@@ -522,6 +567,16 @@ fn push_line(mark: char, line: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_set_keeps_order_and_answers_membership() {
+        let mut set = FixedSet::new(5);
+        assert!(set.is_empty() && !set.contains(&0));
+        set.push(3);
+        set.push(1);
+        assert_eq!((set.len(), set.as_slice()), (2, [3, 1].as_slice()));
+        assert!(set.contains(&1) && set.contains(&3) && !set.contains(&2) && !set.contains(&9));
+    }
 
     #[test]
     fn diff_shows_changed_line_with_context() {

@@ -188,7 +188,7 @@ fn issue_16_a_replacement_the_encoding_cannot_hold_is_skipped() {
         FixMode::Safe,
     )
     .expect("ok");
-    assert_eq!(spliced.fixed, vec![1]);
+    assert_eq!(spliced.fixed.as_slice(), [1]);
     assert_eq!(spliced.skipped.len(), 1);
     assert_eq!(spliced.skipped[0].finding, 0);
     assert!(
