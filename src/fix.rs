@@ -200,6 +200,8 @@ pub enum WriteError {
     /// No write permission bit is set (mode 0444): the owner marked the file read-only. Checked
     /// on the mode bits, since root may write any file.
     ReadOnly(u32),
+    /// The user may not write the file (the mode bits that apply to them forbid it).
+    NotWritable,
     /// Writing the text again in the file's encoding would change bytes that no fix touches.
     Lossy {
         encoding: &'static str,
@@ -222,6 +224,10 @@ impl std::fmt::Display for WriteError {
             WriteError::ReadOnly(mode) => write!(
                 f,
                 "the file is read-only (mode {mode:04o}); fixes not written (make it writable, e.g. `chmod u+w`, to fix it)"
+            ),
+            WriteError::NotWritable => write!(
+                f,
+                "this user may not write the file; fixes not written"
             ),
             WriteError::Lossy { encoding, offset } => write!(
                 f,
@@ -307,8 +313,13 @@ fn check_writable(target: &Path, meta: &fs::Metadata) -> Result<(), WriteError> 
         return Err(WriteError::ReadOnly(0o444));
     }
     // For other users than root, the mode bits that apply; opening does not change the file.
-    fs::OpenOptions::new().write(true).open(target)?;
-    Ok(())
+    // (Without this, a rename would replace a file the user may not write but whose folder
+    // they may, and take it over.)
+    match fs::OpenOptions::new().write(true).open(target) {
+        Err(err) if err.kind() == io::ErrorKind::PermissionDenied => Err(WriteError::NotWritable),
+        Err(err) => Err(err.into()),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Puts `bytes` in place of `target` by way of `temp` (see [`write_fixed`]).
