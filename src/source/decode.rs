@@ -5,7 +5,9 @@
 //! never replaces bytes: text that is valid in none of them is an error naming the byte offset.
 //! `--encoding` forces one encoding.
 
-use encoding_rs::{DecoderResult, Encoding, BIG5, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{
+    DecoderResult, EncoderResult, Encoding, BIG5, GB18030, UTF_16BE, UTF_16LE, UTF_8,
+};
 
 use super::SourceError;
 
@@ -58,6 +60,161 @@ impl Decoding {
         let (bytes, _, _) = self.encoding.encode(text);
         out.extend_from_slice(&bytes);
         out
+    }
+}
+
+/// Why a piece of text cannot be spliced into a file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EncodeError {
+    /// The encoding has no bytes for this character.
+    Unmappable(char),
+    /// The text offset falls inside a byte sequence that decodes to more than one character
+    /// (Big5-HKSCS writes Ê̄ as one pair), or the bytes are not the text.
+    NoByteBoundary(usize),
+    /// A stateful encoding (ISO-2022-JP): bytes mean different things after an escape, so a
+    /// piece encoded on its own cannot be put between others.
+    Stateful(&'static str),
+}
+
+impl std::fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EncodeError::Unmappable(c) => {
+                write!(
+                    f,
+                    "`{c}` (U+{:04X}) cannot be written in this encoding",
+                    *c as u32
+                )
+            }
+            EncodeError::NoByteBoundary(at) => write!(
+                f,
+                "text offset {at} is inside one byte sequence of the file"
+            ),
+            EncodeError::Stateful(name) => {
+                write!(f, "{name} is a stateful encoding; tally does not edit it")
+            }
+        }
+    }
+}
+
+impl Decoding {
+    /// Length of the byte order mark the file starts with.
+    pub fn bom_len(&self) -> usize {
+        match (self.bom, self.encoding == UTF_8) {
+            (false, _) => 0,
+            (true, true) => 3,
+            (true, false) => 2,
+        }
+    }
+
+    fn is_utf16(&self) -> bool {
+        self.encoding == UTF_16LE || self.encoding == UTF_16BE
+    }
+
+    /// Encodes a piece of text (no byte order mark) to go between bytes of the file, or names
+    /// the first character the encoding cannot write. Unlike [`Decoding::encode`], nothing is
+    /// replaced by an HTML character reference.
+    pub fn encode_piece(&self, text: &str) -> Result<Vec<u8>, EncodeError> {
+        if self.encoding == UTF_8 {
+            return Ok(text.as_bytes().to_vec());
+        }
+        if self.is_utf16() {
+            let le = self.encoding == UTF_16LE;
+            return Ok(text
+                .encode_utf16()
+                .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+                .collect());
+        }
+        if self.encoding == encoding_rs::ISO_2022_JP {
+            return Err(EncodeError::Stateful(self.encoding.name()));
+        }
+        let mut encoder = self.encoding.new_encoder();
+        let mut out = Vec::with_capacity(text.len() * 2 + 8);
+        let mut rest = text;
+        loop {
+            let (result, read) =
+                encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
+            rest = &rest[read..];
+            match result {
+                EncoderResult::InputEmpty => return Ok(out),
+                EncoderResult::Unmappable(c) => return Err(EncodeError::Unmappable(c)),
+                EncoderResult::OutputFull => out.reserve(rest.len() * 4 + 16),
+            }
+        }
+    }
+
+    /// Byte offsets in `original` (the file, byte order mark included) of the ascending text
+    /// offsets `offsets` of `text` (what `original` decoded to); `None` for an offset no byte
+    /// boundary corresponds to. Legacy encodings are decoded again byte by byte up to the last
+    /// offset, since their decoding is not always reversible (GBK `80` and `A2E3` are both €).
+    pub fn byte_offsets(
+        &self,
+        original: &[u8],
+        text: &str,
+        offsets: &[usize],
+    ) -> Vec<Option<usize>> {
+        let bom = self.bom_len();
+        if self.encoding == UTF_8 {
+            let exact = original.len() == bom + text.len();
+            return offsets
+                .iter()
+                .map(|&t| (exact && text.is_char_boundary(t)).then_some(bom + t))
+                .collect();
+        }
+        if self.is_utf16() {
+            let mut units = 0;
+            let mut chars = text.char_indices().peekable();
+            return offsets
+                .iter()
+                .map(|&t| {
+                    while let Some(&(i, c)) = chars.peek() {
+                        if i >= t {
+                            break;
+                        }
+                        units += c.len_utf16();
+                        chars.next();
+                    }
+                    text.is_char_boundary(t).then_some(bom + 2 * units)
+                })
+                .collect();
+        }
+        let body = original.get(bom..).unwrap_or_default();
+        let mut decoder = self.encoding.new_decoder_without_bom_handling();
+        let mut buf = [0u8; 32];
+        let (mut read, mut written) = (0, 0);
+        let mut broken = false;
+        offsets
+            .iter()
+            .map(|&t| {
+                while !broken && written < t && read < body.len() {
+                    let (result, _, n) = decoder.decode_to_utf8_without_replacement(
+                        &body[read..read + 1],
+                        &mut buf,
+                        false,
+                    );
+                    read += 1;
+                    written += n;
+                    broken = !matches!(result, DecoderResult::InputEmpty);
+                }
+                (!broken && written == t).then_some(bom + read)
+            })
+            .collect()
+    }
+
+    /// When these bytes, decoded as tally decodes them without `--encoding`, do not encode back
+    /// to themselves: the encoding's name and the first byte offset that changes. Rewriting
+    /// such a file from its text would change bytes no fix touches (GBK `80` → `A2E3`).
+    pub fn lossy_reencoding(bytes: &[u8]) -> Option<(&'static str, usize)> {
+        let Ok(Decoded::Text(text, decoding)) = decode_bytes(bytes, None) else {
+            return None;
+        };
+        let again = decoding.encode(&text);
+        let first = again
+            .iter()
+            .zip(bytes)
+            .position(|(a, b)| a != b)
+            .or((again.len() != bytes.len()).then_some(again.len().min(bytes.len())))?;
+        Some((decoding.encoding.name(), first))
     }
 }
 

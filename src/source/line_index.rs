@@ -5,6 +5,18 @@
 pub struct LineIndex {
     starts: Vec<usize>,
     ascii: bool,
+    /// For non-ASCII text: `chars[k]` is the number of characters before byte `k * BLOCK`, so a
+    /// column costs at most two blocks of counting, not a scan from the line start (which made
+    /// every position on a long line cost the length of the line: quadratic time, issue 16).
+    chars: Vec<usize>,
+}
+
+/// Bytes between two entries of [`LineIndex::chars`].
+const BLOCK: usize = 256;
+
+/// Characters starting in `bytes`: every byte that is not a UTF-8 continuation byte.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// A 1-based line and column (column in Unicode scalar values).
@@ -24,10 +36,30 @@ impl LineIndex {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let ascii = text.is_ascii();
+        let mut chars = Vec::new();
+        if !ascii {
+            chars.reserve(text.len() / BLOCK + 1);
+            let mut total = 0;
+            for block in text.as_bytes().chunks(BLOCK) {
+                chars.push(total);
+                total += count_chars(block);
+            }
+            chars.push(total);
+        }
         LineIndex {
             starts,
-            ascii: text.is_ascii(),
+            ascii,
+            chars,
         }
+    }
+
+    /// Characters before byte `offset` (which need not be a character boundary; a character is
+    /// counted once its first byte is before `offset`).
+    fn chars_before(&self, offset: usize, text: &str) -> usize {
+        let block = (offset / BLOCK).min(self.chars.len().saturating_sub(1));
+        let base = self.chars.get(block).copied().unwrap_or(0);
+        base + count_chars(&text.as_bytes()[block * BLOCK..offset])
     }
 
     /// Number of lines (a trailing `\n` does not open a new line).
@@ -77,7 +109,7 @@ impl LineIndex {
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
-            text[start..end].chars().count()
+            self.chars_before(end, text) - self.chars_before(start, text)
         };
         Position {
             line: line + 1,
@@ -109,6 +141,44 @@ mod tests {
         assert_eq!(index.line_count(text), 2);
         assert_eq!(index.position(2, text).line, 2);
         assert_eq!(LineIndex::new("a\n").line_count("a\n"), 1);
+    }
+
+    /// The column of every byte offset, counted the slow way: characters from the line start.
+    fn naive(text: &str, offset: usize) -> Position {
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: text[..line_start].matches('\n').count() + 1,
+            column: text[line_start..end].chars().count() + 1,
+        }
+    }
+
+    #[test]
+    fn issue_16_columns_on_a_long_line_match_counting_from_the_line_start() {
+        let text: String = "对a，".repeat(700) + "\n" + &"é字".repeat(300);
+        let index = LineIndex::new(&text);
+        for offset in (0..=text.len()).step_by(7).chain([text.len()]) {
+            assert_eq!(
+                index.position(offset, &text),
+                naive(&text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn positions_match_counting_from_the_line_start(
+            text in "[a\n对é😀，\r]{0,700}",
+            pick in 0usize..10_000,
+        ) {
+            let index = LineIndex::new(&text);
+            let offset = pick % (text.len() + 1);
+            proptest::prop_assert_eq!(index.position(offset, &text), naive(&text, offset));
+        }
     }
 
     #[test]

@@ -114,54 +114,103 @@ impl Repeat {
         })
     }
 
-    /// Checks one unit.
+    /// Checks one unit. A run of three or more (对对对, `the the the`) is one finding at its first
+    /// pair whose fix replaces the whole run, so that one `--fix` pass leaves one copy (issue 16);
+    /// when the run ends in an allowed doubling (对对对方 → 对 + 对方), that doubling is kept.
     pub fn check(&self, text: &str, unit: Range<usize>, out: &mut Vec<Hit>) {
+        let first_new = out.len();
         let body = &text[unit.clone()];
         if !self.chars.is_empty() {
-            let mut prev: Option<(usize, char)> = None;
-            let mut run = 0;
+            // (byte offset in `body`, character, length of the run so far).
+            let mut run: Option<(usize, char, usize)> = None;
             for (i, c) in body.char_indices() {
-                match prev {
-                    Some((p, pc)) if pc == c => {
-                        run += 1;
-                        // Report a run once, at its first pair.
-                        if run == 1 && self.chars.contains(&c) {
-                            let span = unit.start + p..unit.start + i + c.len_utf8();
-                            let key = &text[span.clone()];
-                            if !self.allowed(text, &span, key, false) {
-                                let mut hit = Hit::at(text, span).var("single", c.to_string());
-                                hit.fix = Some(c.to_string());
-                                out.push(hit);
-                            }
+                match &mut run {
+                    Some((_, rc, n)) if *rc == c => *n += 1,
+                    _ => {
+                        if let Some((start, rc, n)) = run {
+                            self.check_char_run(text, unit.start + start, rc, n, out);
                         }
+                        run = Some((i, c, 1));
                     }
-                    _ => run = 0,
                 }
-                if run == 0 {
-                    prev = Some((i, c));
-                }
+            }
+            if let Some((start, rc, n)) = run {
+                self.check_char_run(text, unit.start + start, rc, n, out);
             }
         }
         if self.words {
             let tokens: Vec<(usize, &str)> = latin_words(body).collect();
-            for pair in tokens.windows(2) {
-                let ((i, a), (j, b)) = (pair[0], pair[1]);
+            let doubled = |k: usize| {
+                let ((i, a), (j, b)) = (tokens[k], tokens[k + 1]);
                 let gap = &body[i + a.len()..j];
-                if a.eq_ignore_ascii_case(b)
-                    && gap.chars().all(|c| c == ' ' || c == '\t')
+                a.eq_ignore_ascii_case(b)
                     && !gap.is_empty()
-                {
-                    let span = unit.start + i..unit.start + j + b.len();
-                    let key = text[span.clone()].to_ascii_lowercase();
-                    if !self.allowed(text, &span, &key, true) {
-                        let mut hit = Hit::at(text, span).var("single", a);
-                        hit.fix = Some(a.to_owned());
-                        out.push(hit);
+                    && gap.chars().all(|c| c == ' ' || c == '\t')
+            };
+            let span = |k: usize, l: usize| {
+                unit.start + tokens[k].0..unit.start + tokens[l].0 + tokens[l].1.len()
+            };
+            let allowed = |k: usize| {
+                let span = span(k, k + 1);
+                let key = text[span.clone()].to_ascii_lowercase();
+                self.allowed(text, &span, &key, true)
+            };
+            let mut k = 0;
+            while k + 1 < tokens.len() {
+                if !doubled(k) || allowed(k) {
+                    k += 1;
+                    continue;
+                }
+                // Tokens `k..=last` are one run of the same word.
+                let mut last = k + 1;
+                while last + 1 < tokens.len() && doubled(last) {
+                    last += 1;
+                }
+                let a = tokens[k].1;
+                let mut hit = Hit::at(text, span(k, k + 1)).var("single", a);
+                hit.fix = Some(a.to_owned());
+                if last > k + 1 {
+                    hit.extent = Some(span(k, last));
+                    if allowed(last - 1) {
+                        // The gap and the word after the last pair's first word.
+                        let (i, w) = tokens[last - 1];
+                        let kept = &body[i + w.len()..tokens[last].0 + tokens[last].1.len()];
+                        hit.fix = Some(format!("{a}{kept}"));
                     }
                 }
+                out.push(hit);
+                k = last;
             }
         }
-        out.sort_by_key(|h| h.span.start);
+        // Only this unit's hits: sorting everything found so far made the kind quadratic in the
+        // number of units (issue 16).
+        out[first_new..].sort_by_key(|h| h.span.start);
+    }
+
+    /// Reports a run of `n` copies of `c` starting at byte `start` of `text`, once, at its first
+    /// pair, unless that pair is part of an allowed word.
+    fn check_char_run(&self, text: &str, start: usize, c: char, n: usize, out: &mut Vec<Hit>) {
+        if n < 2 || !self.chars.contains(&c) {
+            return;
+        }
+        let width = c.len_utf8();
+        let pair = |at: usize| at..at + 2 * width;
+        let allowed = |at: usize| {
+            let span = pair(at);
+            self.allowed(text, &span, &text[span.clone()], false)
+        };
+        if allowed(start) {
+            return;
+        }
+        let mut hit = Hit::at(text, pair(start)).var("single", c.to_string());
+        hit.fix = Some(c.to_string());
+        if n > 2 {
+            hit.extent = Some(start..start + n * width);
+            if allowed(start + (n - 2) * width) {
+                hit.fix = Some([c, c].iter().collect());
+            }
+        }
+        out.push(hit);
     }
 }
 
@@ -197,5 +246,57 @@ impl Kind for Repeat {
 
     fn vars(&self) -> Vec<String> {
         VARS.iter().map(|s| (*s).to_owned()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fix::{apply, FixMode};
+    use crate::engine::{load_rules, RuleSet};
+    use crate::source::{load_bytes, Loaded};
+
+    fn rules() -> &'static RuleSet {
+        use std::sync::OnceLock;
+        static RULES: OnceLock<RuleSet> = OnceLock::new();
+        RULES.get_or_init(|| load_rules(false, &[]).expect("rules"))
+    }
+
+    /// The text after one pass of every repeat fix, and the number of findings.
+    fn fix(text: &str) -> (String, usize) {
+        let Ok(Loaded::Text(doc)) = load_bytes("t.txt", text.as_bytes()) else {
+            panic!("not text");
+        };
+        let findings: Vec<_> = crate::engine::check(&doc, rules())
+            .into_iter()
+            .filter(|f| rules()[f.rule].id.starts_with("repeat/"))
+            .collect();
+        let (fixed, _) = apply(&doc.text, &findings, FixMode::Unsafe);
+        (fixed, findings.len())
+    }
+
+    #[test]
+    fn issue_16_a_run_of_three_collapses_in_one_pass() {
+        assert_eq!(fix("5年来对对对全区"), ("5年来对全区".to_owned(), 1));
+        assert_eq!(fix("对对对对对"), ("对".to_owned(), 1));
+        assert_eq!(fix("The the the report"), ("The report".to_owned(), 1));
+        assert_eq!(fix("of of\tOF OF of them"), ("of them".to_owned(), 1));
+    }
+
+    #[test]
+    fn a_run_ending_in_an_allowed_word_keeps_that_word() {
+        // 对 + 对方: one 对 too many.
+        assert_eq!(fix("要对对对方负责"), ("要对对方负责".to_owned(), 1));
+        assert_eq!(fix("要对对方负责").1, 0);
+    }
+
+    #[test]
+    fn a_pair_is_reported_and_fixed_as_before() {
+        assert_eq!(fix("5年来对对全区"), ("5年来对全区".to_owned(), 1));
+        assert_eq!(
+            fix("We resolved the the complaints."),
+            ("We resolved the complaints.".to_owned(), 1)
+        );
+        assert_eq!(fix("He had had enough.").1, 0);
+        assert_eq!(fix("深入学习习近平法治思想").1, 0);
     }
 }
