@@ -214,21 +214,39 @@ fn apply_fixes(
         return Ok(Some(findings));
     }
     let written = match input {
-        Input::Stdin(_) => reporter.fixed_stdin(&fixed_text).map_err(|e| e.to_string()),
+        Input::Stdin(_) => reporter
+            .fixed_stdin(&fixed_text)
+            .map(|()| fixed)
+            .map_err(|e| e.to_string()),
         Input::File(path) => {
-            // Written back in the file's own encoding, byte order mark and all.
-            crate::fix::write_atomically(
-                path,
-                bytes.unwrap_or_default(),
-                &doc.decoding.encode(&fixed_text),
-            )
-            .map_err(|e| e.to_string())
+            // Each replacement is encoded on its own and spliced into the bytes as read, so no
+            // other byte changes; a fix the encoding cannot hold is left out and said so.
+            let original = bytes.unwrap_or_default();
+            match crate::fix::apply_to_bytes(original, &doc.decoding, source_text, &in_source, mode)
+            {
+                Ok(spliced) => {
+                    for skipped in &spliced.skipped {
+                        reporter
+                            .error(&doc.path, &format!("fix not applied: {}", skipped.reason))?;
+                    }
+                    if spliced.fixed.is_empty() {
+                        Ok(spliced.fixed)
+                    } else {
+                        crate::fix::write_fixed(path, original, &spliced.bytes)
+                            .map(|()| spliced.fixed)
+                            .map_err(|e| e.to_string())
+                    }
+                }
+                Err(e) => Err(e.to_string()),
+            }
         }
     };
     match written {
-        Ok(()) => {
-            summary.fixed += fixed.len();
-            summary.fixed_files += 1;
+        Ok(fixed) => {
+            if !fixed.is_empty() {
+                summary.fixed += fixed.len();
+                summary.fixed_files += 1;
+            }
             Ok(Some(
                 findings
                     .into_iter()
