@@ -355,9 +355,23 @@ const IDIOMS: &[&str] = &[
 /// Byte length of a fixed expression starting at `pos`, if any.
 pub(super) fn idiom_at(text: &str, pos: usize) -> Option<usize> {
     let rest = text.get(pos..)?;
-    IDIOMS
+    let first = rest.chars().next()?;
+    static BY_FIRST: std::sync::OnceLock<std::collections::HashMap<char, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut map: std::collections::HashMap<char, Vec<&'static str>> =
+            std::collections::HashMap::new();
+        for idiom in IDIOMS {
+            if let Some(c) = idiom.chars().next() {
+                map.entry(c).or_default().push(idiom);
+            }
+        }
+        map
+    });
+    by_first
+        .get(&first)?
         .iter()
-        .filter(|i| rest.starts_with(*i))
+        .filter(|i| rest.starts_with(**i))
         .map(|i| i.len())
         .max()
 }

@@ -317,8 +317,23 @@ impl UnitMatch {
 /// Longest unit at byte `pos` of `text`.
 pub(super) fn match_unit(text: &str, pos: usize) -> Option<UnitMatch> {
     let rest = text.get(pos..)?;
+    let first = rest.chars().next()?;
+    // The units by first character, so that only those are compared (this runs after every
+    // number of a document).
+    static BY_FIRST: std::sync::OnceLock<std::collections::HashMap<char, Vec<usize>>> =
+        std::sync::OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut map: std::collections::HashMap<char, Vec<usize>> = std::collections::HashMap::new();
+        for (i, (u, _)) in UNITS.iter().enumerate() {
+            if let Some(c) = u.chars().next() {
+                map.entry(c).or_default().push(i);
+            }
+        }
+        map
+    });
     let mut best: Option<UnitMatch> = None;
-    for &(u, kind) in UNITS {
+    for &i in by_first.get(&first).map_or(&[][..], Vec::as_slice) {
+        let (u, kind) = UNITS[i];
         if rest.starts_with(u) && best.as_ref().is_none_or(|b| u.len() > b.len) {
             best = Some(UnitMatch {
                 kind,

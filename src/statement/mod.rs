@@ -340,7 +340,7 @@ pub fn of_document(doc: &crate::source::Document) -> &[Statement] {
 /// Reads one statement of `text` (the document text) at `range`.
 pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
     let body = &text[range.clone()];
-    if !body.chars().any(may_start_number) {
+    if number_runs(body) < 2 {
         return Statement {
             range,
             ..Statement::default()
@@ -348,20 +348,38 @@ pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
     }
     let (squeezed, runs) = squeeze(body, range.start);
     let quantities = extract(&squeezed);
-    let mut tokens: Vec<Token> = Vec::new();
+    // Cue words and years are found once per statement; each gap between quantities takes the
+    // ones that lie inside it.
+    let words: Vec<(usize, Range<usize>)> = lexicon
+        .find_iter(&squeezed)
+        .filter(|(_, r)| whole_ascii_word(&squeezed, r.clone()))
+        .collect();
+    let years: Vec<Range<usize>> = if squeezed.contains('年') {
+        year_regex()
+            .find_iter(&squeezed)
+            .map(|m| m.range())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let found = Found {
+        words: &words,
+        years: &years,
+    };
+    let mut tokens: Vec<Token> = Vec::with_capacity(quantities.len() * 4 + 4);
     let mut pos = 0;
     for (i, q) in quantities.iter().enumerate() {
         if q.span.start < pos {
             continue;
         }
-        read_gap(&squeezed, pos..q.span.start, lexicon, &mut tokens);
+        read_gap(&squeezed, pos..q.span.start, lexicon, &found, &mut tokens);
         tokens.push(Token {
             kind: TokenKind::Quantity(i),
             span: q.span.clone(),
         });
         pos = q.span.end;
     }
-    read_gap(&squeezed, pos..squeezed.len(), lexicon, &mut tokens);
+    read_gap(&squeezed, pos..squeezed.len(), lexicon, &found, &mut tokens);
     let code = encode(&squeezed, &quantities, &tokens);
     let mut features = Features::default();
     for (token, c) in tokens.iter().zip(code.chars()) {
@@ -385,7 +403,27 @@ pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
     }
 }
 
-/// Characters without which a statement holds no quantity (and is not read further).
+/// The number of runs of number characters, counting at most to 2: every relation binds two
+/// figures or more, so a statement with fewer runs is not read further (a year counts as a run,
+/// which only makes the filter let more through).
+fn number_runs(body: &str) -> usize {
+    let mut runs = 0;
+    let mut inside = false;
+    for c in body.chars() {
+        let number =
+            may_start_number(c) || (inside && matches!(c, '.' | '．' | ',' | '，' | '万' | '亿'));
+        if number && !inside {
+            runs += 1;
+            if runs >= 2 {
+                return runs;
+            }
+        }
+        inside = number;
+    }
+    runs
+}
+
+/// Characters without which a statement holds no quantity.
 fn may_start_number(c: char) -> bool {
     c.is_ascii_digit()
         || ('０'..='９').contains(&c)
@@ -483,30 +521,61 @@ fn year_regex() -> &'static Regex {
 }
 
 /// Tokens of a stretch of text between two quantities.
-fn read_gap(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<Token>) {
+/// The cue words and years of a statement (byte ranges of its squeezed text, in order).
+struct Found<'a> {
+    words: &'a [(usize, Range<usize>)],
+    years: &'a [Range<usize>],
+}
+
+/// The items of `list` (sorted by start) that lie inside `gap`.
+fn inside<'a, T>(
+    list: &'a [T],
+    gap: &Range<usize>,
+    range: impl Fn(&T) -> &Range<usize>,
+) -> &'a [T] {
+    let first = list.partition_point(|x| range(x).start < gap.start);
+    let last = first + list[first..].partition_point(|x| range(x).start < gap.end);
+    &list[first..last]
+}
+
+fn read_gap(
+    text: &str,
+    gap: Range<usize>,
+    lexicon: &Lexicon,
+    found: &Found<'_>,
+    out: &mut Vec<Token>,
+) {
     if gap.is_empty() {
         return;
     }
-    let body = &text[gap.clone()];
-    let mut pos = 0;
-    for m in year_regex().find_iter(body) {
-        read_words(text, gap.start + pos..gap.start + m.start(), lexicon, out);
-        let year = body[m.start()..]
+    let mut pos = gap.start;
+    for m in inside(found.years, &gap, |r| r) {
+        if m.end > gap.end || m.start < pos {
+            continue;
+        }
+        read_words(text, pos..m.start, lexicon, found.words, out);
+        let year = text[m.start..]
             .chars()
             .take(4)
             .filter_map(crate::number::decimal::digit_value)
             .fold(0i32, |acc, d| acc * 10 + i32::from(d));
         out.push(Token {
             kind: TokenKind::Period { year: Some(year) },
-            span: gap.start + m.start()..gap.start + m.end(),
+            span: m.clone(),
         });
-        pos = m.end();
+        pos = m.end;
     }
-    read_words(text, gap.start + pos..gap.end, lexicon, out);
+    read_words(text, pos..gap.end, lexicon, found.words, out);
 }
 
 /// Cues, separators and labels of a stretch without quantities or years.
-fn read_words(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<Token>) {
+fn read_words(
+    text: &str,
+    gap: Range<usize>,
+    lexicon: &Lexicon,
+    all_words: &[(usize, Range<usize>)],
+    out: &mut Vec<Token>,
+) {
     if gap.is_empty() {
         return;
     }
@@ -523,9 +592,11 @@ fn read_words(text: &str, gap: Range<usize>, lexicon: &Lexicon, out: &mut Vec<To
             }
         }
     };
-    let mut words = lexicon
-        .find_iter(body)
-        .filter(|(_, r)| whole_ascii_word(body, r.clone()))
+    // The words wholly inside the gap, with ranges relative to it.
+    let mut words = inside(all_words, &gap, |(_, r)| r)
+        .iter()
+        .filter(|(_, r)| r.end <= gap.end)
+        .map(|(w, r)| (*w, r.start - gap.start..r.end - gap.start))
         .peekable();
     let mut chars = body.char_indices().peekable();
     while let Some(&(i, c)) = chars.peek() {

@@ -396,6 +396,12 @@ impl Kind for Relation {
         None
     }
 
+    /// The rule walks the document's statements itself (read once for all relation rules),
+    /// rather than being called once per unit.
+    fn per_document(&self) -> bool {
+        true
+    }
+
     /// Checks the statements inside one unit.
     fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         let statements = crate::statement::of_document(doc);
@@ -427,11 +433,18 @@ impl Relation {
         // The whole match of each binding, by shape.
         let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
         for (shape_index, shape) in self.shapes.iter().enumerate() {
-            if !shape.possible(&s.features) || !shape.anywhere.is_match(&s.code) {
+            if !shape.possible(&s.features) {
                 continue;
             }
-            let starts = if shape.at_start { 1 } else { s.tokens.len() };
-            for start in 0..starts {
+            // Each start is the leftmost match at or after the previous start's next token, so
+            // only tokens where a match can begin are tried.
+            let mut from = 0;
+            while let Some(found) = shape.anywhere.find_at(&s.code, from) {
+                let start = found.start() / 3;
+                from = found.start() + 3;
+                if shape.at_start {
+                    from = s.code.len() + 1;
+                }
                 let Some(caps) = shape.anchored.captures(&s.code[3 * start..]) else {
                     continue;
                 };
@@ -663,8 +676,8 @@ impl<'s> Binding<'s> {
         start: usize,
     ) -> Binding<'s> {
         let mut slots = Vec::new();
-        for slot in &shape.slots {
-            if let Some(m) = caps.name(&format!("s_{}", slot.name)) {
+        for (slot, &group) in shape.slots.iter().zip(&shape.groups) {
+            if let Some(m) = caps.get(group) {
                 let tokens = shape::tokens_of(m.range(), start);
                 if !tokens.is_empty() {
                     slots.push((slot.name.clone(), tokens));

@@ -54,6 +54,8 @@ pub struct Shape {
     pub slots: Vec<Slot>,
     /// The shape starts with `^`: it is tried at the statement's start only (after a gap).
     pub at_start: bool,
+    /// The capture group of each slot, in slot order.
+    pub groups: Vec<usize>,
     /// For each element every match must contain, the token features one of which it needs.
     required: Vec<Vec<usize>>,
 }
@@ -188,9 +190,22 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
     } else {
         std::mem::take(&mut parser.required)
     };
+    let anchored = build("^")?;
+    let groups = parser
+        .slots
+        .iter()
+        .map(|slot| {
+            let name = format!("s_{}", slot.name);
+            anchored
+                .capture_names()
+                .position(|n| n == Some(name.as_str()))
+                .unwrap_or(0)
+        })
+        .collect();
     Ok(Shape {
         required,
-        anchored: build("^")?,
+        groups,
+        anchored,
         anywhere: build(if at_start { "^" } else { "" })?,
         slots: parser.slots,
         at_start,
