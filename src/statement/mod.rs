@@ -339,8 +339,85 @@ pub fn of_document(doc: &crate::source::Document) -> &[Statement] {
 
 /// Reads one statement of `text` (the document text) at `range`.
 pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
+    read_with(text, range, lexicon, 2)
+}
+
+/// The statements of one paragraph as one token sequence, a [`Sep::Stop`] token between two
+/// statements, for relations that span statements (`……A、B、C。以上共计N件`). Statements the
+/// document cache left unread (fewer than two figures) are read here.
+pub fn paragraph(doc: &crate::source::Document, paragraph: Range<usize>) -> Option<Statement> {
+    let statements = of_document(doc);
+    let first = statements.partition_point(|s| s.range.end <= paragraph.start);
+    let inside: Vec<&Statement> = statements[first..]
+        .iter()
+        .take_while(|s| s.range.start < paragraph.end)
+        .collect();
+    if inside.len() < 2 {
+        return None;
+    }
+    let lexicon = Lexicon::builtin();
+    let reread: Vec<Statement> = inside
+        .iter()
+        .map(|s| {
+            if s.tokens.is_empty() {
+                read_with(&doc.text, s.range.clone(), lexicon, 1)
+            } else {
+                (*s).clone()
+            }
+        })
+        .collect();
+    Some(join(&reread))
+}
+
+/// Joins statements into one, a stop token between each two.
+fn join(parts: &[Statement]) -> Statement {
+    let mut out = Statement {
+        range: parts.first().map_or(0, |s| s.range.start)..parts.last().map_or(0, |s| s.range.end),
+        ..Statement::default()
+    };
+    for (n, s) in parts.iter().enumerate() {
+        let base = out.text.len();
+        let q_base = out.quantities.len();
+        if n > 0 {
+            out.tokens.push(Token {
+                kind: TokenKind::Sep(Sep::Stop),
+                span: base..base,
+            });
+            out.code.push(code::sep(Sep::Stop));
+            if let Some(f) = Features::of_code(code::sep(Sep::Stop)) {
+                out.features.insert(f);
+            }
+        }
+        out.text.push_str(&s.text);
+        out.runs
+            .extend(s.runs.iter().map(|&(at, source)| (at + base, source)));
+        out.quantities.extend(s.quantities.iter().map(|q| {
+            let mut q = q.clone();
+            q.span = q.span.start + base..q.span.end + base;
+            q
+        }));
+        out.tokens.extend(s.tokens.iter().map(|t| Token {
+            kind: match t.kind {
+                TokenKind::Quantity(i) => TokenKind::Quantity(i + q_base),
+                ref other => other.clone(),
+            },
+            span: t.span.start + base..t.span.end + base,
+        }));
+        out.code.push_str(&s.code);
+        for (i, w) in s.features.0.iter().enumerate() {
+            if out.features.0.len() <= i {
+                out.features.0.resize(i + 1, 0);
+            }
+            out.features.0[i] |= w;
+        }
+    }
+    out
+}
+
+/// Reads a statement with at least `min_runs` runs of number characters (else no tokens).
+fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize) -> Statement {
     let body = &text[range.clone()];
-    if number_runs(body) < 2 {
+    if number_runs(body) < min_runs {
         return Statement {
             range,
             ..Statement::default()

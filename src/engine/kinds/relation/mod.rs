@@ -53,6 +53,9 @@ pub struct RawRelation {
     /// Cue classes that make the rule abstain on the whole statement (`hedge`: 可比价 …).
     #[serde(default)]
     pub abstain: Vec<Spanned<String>>,
+    /// `statement` (the default) or `paragraph`: the statements of a paragraph read as one, with
+    /// `//` in shapes between two of them.
+    pub span: Option<Spanned<String>>,
     /// `half-up` or `half-up-or-truncated` (how stated rates may have been rounded).
     pub rounding: Option<Spanned<String>>,
     /// Pairs of slots whose labels must name the same subject (`[["part", "rate"]]`: the words
@@ -150,6 +153,7 @@ pub struct Relation {
     increase: Vec<usize>,
     decrease: Vec<usize>,
     labels: Vec<(String, String)>,
+    paragraphs: bool,
     directions: [String; 2],
     not_after: Vec<(String, Vec<usize>)>,
     slot_names: Vec<String>,
@@ -359,7 +363,12 @@ impl Relation {
                 return None;
             }
         };
+        let paragraphs = match &raw.span {
+            None => Some(false),
+            Some(s) => parse_enum(s, &[("statement", false), ("paragraph", true)], "span", issues),
+        };
         Some(Relation {
+            paragraphs: paragraphs?,
             directions,
             labels,
             not_after,
@@ -404,6 +413,17 @@ impl Kind for Relation {
 
     /// Checks the statements inside one unit.
     fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
+        if self.paragraphs {
+            for paragraph in &doc.blocks.paragraphs {
+                if paragraph.end <= unit.start || paragraph.start >= unit.end {
+                    continue;
+                }
+                if let Some(joined) = crate::statement::paragraph(doc, paragraph.clone()) {
+                    self.check_statement(doc, &joined, out);
+                }
+            }
+            return;
+        }
         let statements = crate::statement::of_document(doc);
         let first = statements.partition_point(|s| s.range.end <= unit.start);
         for statement in &statements[first..] {
@@ -558,6 +578,14 @@ impl Relation {
             Check::Delta => (|| {
                 let (value, delta, change) = (b.one("value")?, b.one("delta")?, b.one("change")?);
                 let sign = self.sign(b)?;
+                // `减少D，增长P%`: the two direction words disagree.
+                if let Some(second) = b.cue_class("verb2") {
+                    let second = if self.increase.contains(&second) { 1 } else { -1 };
+                    if second != sign {
+                        let shown = format!("{}（方向与增减额相反）", change.text);
+                        return Some(Some(vec![("actual", shown)]));
+                    }
+                }
                 Some(
                     arith::delta(value, delta, change, sign).map(|actual| vec![("actual", actual)]),
                 )
@@ -789,11 +817,18 @@ impl<'s> Binding<'s> {
         let Some(r) = self.range(name) else {
             return Vec::new();
         };
+        // Cue words are words of the label too (`已完成评估…完成率`), except those that name a
+        // figure's role rather than its subject (`预算数`, `执行数`).
+        let lexicon = crate::statement::Lexicon::builtin();
+        let roles = [lexicon.class("budget"), lexicon.class("actual")];
         let mut out = Vec::new();
         for token in self.statement.tokens[..r.start].iter().rev() {
             match token.kind {
-                TokenKind::Label => out.push(self.statement.token_text(token)),
-                TokenKind::Cue { .. } | TokenKind::Period { .. } => {}
+                TokenKind::Cue { class, .. } if roles.contains(&Some(class)) => {}
+                TokenKind::Label | TokenKind::Cue { .. } => {
+                    out.push(self.statement.token_text(token))
+                }
+                TokenKind::Period { .. } => {}
                 TokenKind::Quantity(_) | TokenKind::Sep(_) => break,
             }
         }
@@ -815,10 +850,28 @@ impl<'s> Binding<'s> {
         false
     }
 
-    /// True when the labels of two slots share a run of at least two characters.
+    /// True when two slots name the same subject: their labels share a run of at least two
+    /// characters, or `b` follows `a` with no figure between and a share cue (`占`) binds them
+    /// (`其中企业2.74万户，占市场主体总数的29.6%`).
     fn same_subject(&self, a: &str, b: &str) -> bool {
         let (la, lb) = (self.label_words(a), self.label_words(b));
-        la.iter().any(|x| lb.iter().any(|y| common_run(x, y, 2)))
+        if la.iter().any(|x| lb.iter().any(|y| common_run(x, y, 2))) {
+            return true;
+        }
+        let (Some(ra), Some(rb)) = (self.range(a), self.range(b)) else {
+            return false;
+        };
+        if ra.end > rb.start {
+            return false;
+        }
+        let between = &self.statement.tokens[ra.end..rb.start];
+        let share = crate::statement::Lexicon::builtin().class("share");
+        !between
+            .iter()
+            .any(|t| matches!(t.kind, TokenKind::Quantity(_) | TokenKind::Sep(crate::statement::Sep::Semi)))
+            && between
+                .iter()
+                .any(|t| matches!(t.kind, TokenKind::Cue { class, .. } if Some(class) == share))
     }
 
     /// The bound figures, for findings that name their operands.

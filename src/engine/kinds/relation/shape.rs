@@ -11,7 +11,8 @@
 //! - `$name:<a|b>` a cue slot (one word of the classes named); `$name:year` a written year;
 //! - `<a|b>` a cue of one of the classes; `<period>` any period, `<year>` a written year;
 //! - `,` `、` `;` `:` `(` `)` `“` `”` separators; `...` a wide gap (crosses `，` and `、`);
-//!   `.` the end of the statement;
+//!   `.` the end of the statement; `//` the boundary between two statements (rules with
+//!   `span = "paragraph"`; the element after it starts the next statement, with no gap);
 //! - `^` first: the shape starts the statement (only a gap before it);
 //! - `[ … ]` a group, with `|` between alternatives; `?` after an element or group makes it
 //!   optional, `*` and `+` after a group repeat it.
@@ -245,6 +246,8 @@ impl Parser<'_, '_> {
 
     fn sequence(&mut self) -> Result<String, String> {
         let mut parts: Vec<String> = Vec::new();
+        // Elements after which no gap may follow: a statement starts right after `//`.
+        let mut tight: Vec<bool> = Vec::new();
         while let Some(&word) = self.words.get(self.pos) {
             if word == "|" || word.starts_with(']') {
                 break;
@@ -294,11 +297,19 @@ impl Parser<'_, '_> {
                 self.atom(word)?
             };
             parts.push(element);
+            tight.push(word == "//");
         }
         if parts.is_empty() {
             return Err("an empty sequence (nothing between `|`, `[` or `]`)".to_owned());
         }
-        Ok(parts.join(&self.gap))
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 && !tight[i - 1] {
+                out.push_str(&self.gap);
+            }
+            out.push_str(part);
+        }
+        Ok(out)
     }
 
     fn atom(&mut self, word: &str) -> Result<String, String> {
@@ -329,6 +340,10 @@ impl Parser<'_, '_> {
                 self.options.max_gap * 4
             );
             return Ok(wide);
+        }
+        if word == "//" {
+            // The boundary between two statements of a paragraph (`span = "paragraph"`).
+            return Ok(sep_code(Sep::Stop));
         }
         if word == "." || word == "。" {
             // The end of the statement, after a gap (the final `。` is a label).
@@ -459,6 +474,9 @@ impl Parser<'_, '_> {
             }
             Some(out)
         };
+        if word == "//" {
+            return Features::of_code(code::sep(Sep::Stop)).map(|f| vec![f]);
+        }
         if let Some(sep) = separator(word) {
             return Features::of_code(code::sep(sep)).map(|f| vec![f]);
         }
