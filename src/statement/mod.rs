@@ -342,31 +342,36 @@ pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
     read_with(text, range, lexicon, 2)
 }
 
-/// The statements of one paragraph as one token sequence, a [`Sep::Stop`] token between two
-/// statements, for relations that span statements (`……A、B、C。以上共计N件`). Statements the
-/// document cache left unread (fewer than two figures) are read here.
-pub fn paragraph(doc: &crate::source::Document, paragraph: Range<usize>) -> Option<Statement> {
+/// Two consecutive statements of one paragraph as one token sequence, a [`Sep::Stop`] token
+/// between them, for relations that span statements (`……A、B、C。以上共计N件`): every pair whose
+/// first statement holds figures and whose second statement's text `opens` accepts. The second
+/// is read here when the document cache left it unread (it has a single figure).
+pub fn pairs(
+    doc: &crate::source::Document,
+    paragraph: Range<usize>,
+    opens: &dyn Fn(&str) -> bool,
+) -> Vec<Statement> {
     let statements = of_document(doc);
     let first = statements.partition_point(|s| s.range.end <= paragraph.start);
     let inside: Vec<&Statement> = statements[first..]
         .iter()
         .take_while(|s| s.range.start < paragraph.end)
         .collect();
-    if inside.len() < 2 {
-        return None;
-    }
     let lexicon = Lexicon::builtin();
-    let reread: Vec<Statement> = inside
-        .iter()
-        .map(|s| {
-            if s.tokens.is_empty() {
-                read_with(&doc.text, s.range.clone(), lexicon, 1)
-            } else {
-                (*s).clone()
-            }
-        })
-        .collect();
-    Some(join(&reread))
+    let mut out = Vec::new();
+    for pair in inside.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if a.tokens.is_empty() || !opens(&doc.text[b.range.clone()]) {
+            continue;
+        }
+        let second = if b.tokens.is_empty() {
+            read_with(&doc.text, b.range.clone(), lexicon, 1)
+        } else {
+            b.clone()
+        };
+        out.push(join(&[a.clone(), second]));
+    }
+    out
 }
 
 /// Joins statements into one, a stop token between each two.

@@ -154,6 +154,9 @@ pub struct Relation {
     decrease: Vec<usize>,
     labels: Vec<(String, String)>,
     paragraphs: bool,
+    /// The cue classes the shapes expect right after `//`; `None` when some shape expects
+    /// something else there.
+    opening: Option<Vec<usize>>,
     directions: [String; 2],
     not_after: Vec<(String, Vec<usize>)>,
     slot_names: Vec<String>,
@@ -367,7 +370,25 @@ impl Relation {
             None => Some(false),
             Some(s) => parse_enum(s, &[("statement", false), ("paragraph", true)], "span", issues),
         };
+        // The cue classes right after `//` in every shape, if each shape names some.
+        let mut opening: Option<Vec<usize>> = Some(Vec::new());
+        for source in &raw.shapes {
+            let words: Vec<&str> = source.get_ref().split_whitespace().collect();
+            for (i, w) in words.iter().enumerate() {
+                if *w != "//" {
+                    continue;
+                }
+                let next = words.get(i + 1).and_then(|n| n.strip_prefix('<')?.strip_suffix('>'));
+                match (next, opening.as_mut()) {
+                    (Some(inner), Some(list)) => {
+                        list.extend(inner.split('|').filter_map(|n| lexicon.class(n)));
+                    }
+                    _ => opening = None,
+                }
+            }
+        }
         Some(Relation {
+            opening,
             paragraphs: paragraphs?,
             directions,
             labels,
@@ -414,11 +435,25 @@ impl Kind for Relation {
     /// Checks the statements inside one unit.
     fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         if self.paragraphs {
+            let lexicon = Lexicon::builtin();
+            // A second statement is joined only when it starts with a word a shape expects
+            // right after `//` (when every shape names one).
+            let opens = |text: &str| -> bool {
+                let Some(classes) = &self.opening else {
+                    return true;
+                };
+                let head = text.trim_start();
+                let end = head.char_indices().nth(8).map_or(head.len(), |(i, _)| i);
+                lexicon
+                    .find_iter(&head[..end])
+                    .next()
+                    .is_some_and(|(w, r)| r.start == 0 && classes.contains(&lexicon.class_of(w)))
+            };
             for paragraph in &doc.blocks.paragraphs {
                 if paragraph.end <= unit.start || paragraph.start >= unit.end {
                     continue;
                 }
-                if let Some(joined) = crate::statement::paragraph(doc, paragraph.clone()) {
+                for joined in crate::statement::pairs(doc, paragraph.clone(), &opens) {
                     self.check_statement(doc, &joined, out);
                 }
             }
