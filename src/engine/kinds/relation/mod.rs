@@ -53,8 +53,8 @@ pub struct RawRelation {
     /// Cue classes that make the rule abstain on the whole statement (`hedge`: 可比价 …).
     #[serde(default)]
     pub abstain: Vec<Spanned<String>>,
-    /// `statement` (the default) or `paragraph`: the statements of a paragraph read as one, with
-    /// `//` in shapes between two of them.
+    /// `statement` (the default) or `paragraph`: two consecutive statements of a paragraph read
+    /// as one, with `//` in shapes between them.
     pub span: Option<Spanned<String>>,
     /// `half-up` or `half-up-or-truncated` (how stated rates may have been rounded).
     pub rounding: Option<Spanned<String>>,
