@@ -16,9 +16,15 @@ fn rules() -> &'static RuleSet {
 
 /// Arithmetic rule ids: the families this test covers.
 fn arithmetic(id: &str) -> bool {
-    ["ratio/", "sum/", "growth/", "number/percent-vs-points"]
-        .iter()
-        .any(|p| id.starts_with(p))
+    [
+        "ratio/",
+        "sum/",
+        "growth/",
+        "number/percent-vs-points",
+        "number/comparison-contradicts-figures",
+    ]
+    .iter()
+    .any(|p| id.starts_with(p))
 }
 
 /// `(rule id, reported text)` of the arithmetic findings in `text`.
@@ -326,6 +332,28 @@ fn family_g_budget_execution() {
         Some("95.8"),
         &[("r", "97.8".into())],
         "97.8%",
+        None,
+    );
+}
+
+#[test]
+fn family_g_comparison_words_against_the_figures() {
+    let family = Family {
+        name: "g/compare",
+        rule: "number/comparison-contradicts-figures",
+        templates: &[
+            "决算数为{a}万元，预算数为{b}万元，决算数{r}预算数。",
+            "预算数为{b}万元，决算数为{a}万元，决算数{r}预算数，主要原因是新增项目。",
+            "2024年决算数{a}万元，年初预算数{b}万元，决算数{r}预算数。",
+        ],
+        chinese: false,
+    };
+    run(
+        &family,
+        &[("a", 1260), ("b", 1200)],
+        Some("大于"),
+        &[("r", "小于".into())],
+        "小于",
         None,
     );
 }

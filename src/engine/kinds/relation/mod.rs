@@ -95,6 +95,8 @@ pub enum Check {
     PointsAsPercent,
     /// An average annual rate between two dated values.
     Average,
+    /// A comparison word (`大于`, `小于`, `等于`) between two stated figures `$left` and `$right`.
+    Compare,
 }
 
 const CHECKS: &[(&str, Check)] = &[
@@ -107,6 +109,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("delta", Check::Delta),
     ("points-as-percent", Check::PointsAsPercent),
     ("average", Check::Average),
+    ("compare", Check::Compare),
 ];
 
 impl Check {
@@ -122,6 +125,7 @@ impl Check {
             Check::Delta => (&["value", "delta", "change", "verb"], "change"),
             Check::PointsAsPercent => (&["from", "to", "change"], "change"),
             Check::Average => (&["from", "to", "change", "start", "end"], "change"),
+            Check::Compare => (&["verb"], "verb"),
         }
     }
 }
@@ -634,6 +638,37 @@ impl Relation {
                 let (start, end) = (b.year("start")?, b.year("end")?);
                 let years = u32::try_from(end - start).ok()?;
                 Some(arith::average_change(from, to, change, years).map(|a| vec![("actual", a)]))
+            })(),
+            Check::Compare => (|| {
+                // Two figures, or a rate of one over the other against 100% (`完成预算的103.6%，
+                // 决算数大于预算数`).
+                let (l, r) = match (b.one("left"), b.one("right"), b.one("rate")) {
+                    (Some(left), Some(right), _) if arith::comparable(left, right) => {
+                        (arith::interval(left), arith::interval(right))
+                    }
+                    (_, _, Some(rate)) if rate.unit == crate::number::Unit::Percent => (
+                        arith::interval(rate),
+                        crate::number::Interval::point(crate::number::Dec::from_int(100)),
+                    ),
+                    _ => return None,
+                };
+                let lexicon = Lexicon::builtin();
+                let class = b.cue_class("verb")?;
+                let name = lexicon.classes().get(class)?.as_str();
+                let wrong = match name {
+                    "greater" => l.hi <= r.lo,
+                    "less" => l.lo >= r.hi,
+                    "equal" => !l.overlaps(&r),
+                    _ => return None,
+                };
+                let actual = if l.hi < r.lo {
+                    "小于"
+                } else if l.lo > r.hi {
+                    "大于"
+                } else {
+                    "等于"
+                };
+                Some(wrong.then(|| vec![("actual", actual.to_owned())]))
             })(),
         };
         match outcome {
