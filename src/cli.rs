@@ -55,6 +55,9 @@ pub enum Command {
         /// Do not load the built-in rule packs.
         #[arg(long)]
         no_default_rules: bool,
+        /// Add the cue words of a lexicon file to the built-in lexicon (repeatable).
+        #[arg(long = "lexicon", value_name = "PATH")]
+        lexicon: Vec<PathBuf>,
     },
 }
 
@@ -78,6 +81,10 @@ pub struct RuleArgs {
     /// Do not load the built-in rule packs.
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Add the cue words of a lexicon file to the built-in `rules/lexicon.toml` (repeatable):
+    /// `[cues] part = ["内有"]` makes every relation rule that names `<part>` see the word.
+    #[arg(long = "lexicon", value_name = "PATH")]
+    pub lexicon: Vec<PathBuf>,
 }
 
 /// The minimum severity that makes `check` exit with 1.

@@ -46,6 +46,10 @@ pub fn show_config(args: &ConfigArgs) -> u8 {
 
 /// Loads rules or prints every rule-file issue to stderr.
 fn load(args: &RuleArgs) -> Result<RuleSet, u8> {
+    if let Err(err) = crate::statement::lexicon::install_paths(&args.lexicon) {
+        eprintln!("error: {err}");
+        return Err(EXIT_ERROR);
+    }
     engine::load_rules(args.no_default_rules, &args.rules).map_err(|issues| {
         eprint!("{}", render_rule_issues(&issues, stderr_color()));
         EXIT_ERROR
@@ -129,10 +133,15 @@ pub fn explain(id: &str, args: &RuleArgs) -> u8 {
 }
 
 /// `tally test`.
-pub fn test(paths: &[std::path::PathBuf], no_default_rules: bool) -> u8 {
+pub fn test(
+    paths: &[std::path::PathBuf],
+    no_default_rules: bool,
+    lexicon: &[std::path::PathBuf],
+) -> u8 {
     let args = RuleArgs {
         rules: paths.to_vec(),
         no_default_rules,
+        lexicon: lexicon.to_vec(),
     };
     let rules = match load(&args) {
         Ok(r) => r,

@@ -64,7 +64,8 @@ where
         cli::Command::Test {
             paths,
             no_default_rules,
-        } => commands::test(&paths, no_default_rules),
+            lexicon,
+        } => commands::test(&paths, no_default_rules, &lexicon),
         cli::Command::Config { config } => commands::show_config(&config),
         cli::Command::Extract {
             paths,

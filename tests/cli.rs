@@ -493,3 +493,50 @@ fn usage_error_exits_two() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_lexicon_file_adds_cue_words_every_relation_rule_sees() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "mine.toml",
+        "[cues]\npart = [\"内有\"]\n".as_bytes(),
+    );
+    write(
+        dir.path(),
+        "bad.toml",
+        "[cues]\nup = [\"下降\"]\n".as_bytes(),
+    );
+    let text = "收到申请120件，内有当面申请45件、网络申请61件、信函申请19件。\n";
+    // Without the word the list is not a part list: silent.
+    tally()
+        .current_dir(dir.path())
+        .args(["check", "-", "--format", "concise"])
+        .write_stdin(text)
+        .assert()
+        .code(0);
+    let out = tally()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "-",
+            "--format",
+            "concise",
+            "--lexicon",
+            "mine.toml",
+        ])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sum/parts-exceed-total"));
+    let out = tally()
+        .current_dir(dir.path())
+        .args(["check", "-", "--lexicon", "bad.toml"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml") && err.contains("`下降`"), "{err}");
+}

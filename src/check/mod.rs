@@ -243,6 +243,9 @@ pub fn check(args: &CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let plan = Plan::new(args, &config);
+    if let Err(err) = crate::statement::lexicon::install_paths(&args.rules.lexicon) {
+        return fail(&err.to_string());
+    }
     let packs = crate::rules::read_packs(plan.no_default_rules, &plan.rule_paths);
     let rules = match build_rules(&plan, &config, packs) {
         Ok(r) => r,

@@ -44,6 +44,41 @@ pub struct Lexicon {
     automaton: AhoCorasick,
 }
 
+static CURRENT: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+
+/// Adds users' lexicon files (`(name, text)`) to the built-in lexicon for this process. Call it
+/// before anything reads the lexicon; a second call with other files is an error (the rules
+/// compiled so far refer to the words of the first).
+pub fn install(files: &[(String, String)]) -> Result<(), LexiconError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut all: Vec<(&str, &str)> = vec![("builtin:rules/lexicon.toml", BUILTIN_LEXICON)];
+    all.extend(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    let merged = Lexicon::parse_all(&all)?;
+    let words = merged.words.clone();
+    match CURRENT.set(merged) {
+        Ok(()) => Ok(()),
+        Err(_) if CURRENT.get().is_some_and(|l| l.words == words) => Ok(()),
+        Err(_) => Err(LexiconError(
+            "the lexicon is already in use; give --lexicon once, before the rules are loaded"
+                .to_owned(),
+        )),
+    }
+}
+
+/// Reads and installs lexicon files named on the command line; the error names the file.
+pub fn install_paths(paths: &[std::path::PathBuf]) -> Result<(), LexiconError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            LexiconError(format!("{}: cannot read lexicon file: {e}", path.display()))
+        })?;
+        files.push((path.display().to_string(), text));
+    }
+    install(&files)
+}
+
 /// A problem in a lexicon file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LexiconError(pub String);
@@ -57,28 +92,47 @@ impl std::fmt::Display for LexiconError {
 impl Lexicon {
     /// Parses a lexicon file. A word listed in two classes is an error.
     pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
-        let raw: RawLexicon =
-            toml::from_str(text).map_err(|e| LexiconError(e.message().trim().to_owned()))?;
-        let mut classes: Vec<String> = raw.cues.keys().cloned().collect();
+        Lexicon::parse_all(&[("lexicon", text)])
+    }
+
+    /// Parses several lexicon files into one: the words of a class named in several files are
+    /// joined (a user's file adds to the built-in classes, or names new ones). Errors name the
+    /// file.
+    pub fn parse_all(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {
+        // Each word with the file it came from, by class.
+        let mut cues: BTreeMap<String, Vec<(String, &str)>> = BTreeMap::new();
+        let mut periods: Vec<(String, &str)> = Vec::new();
+        for (name, text) in files {
+            let one: RawLexicon = toml::from_str(text)
+                .map_err(|e| LexiconError(format!("{name}: {}", e.message().trim())))?;
+            for (class, words) in one.cues {
+                cues.entry(class)
+                    .or_default()
+                    .extend(words.into_iter().map(|w| (w, *name)));
+            }
+            periods.extend(one.periods.words.into_iter().map(|w| (w, *name)));
+        }
+        let mut classes: Vec<String> = cues.keys().cloned().collect();
         classes.push(PERIOD_CLASS.to_owned());
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         let mut words = Vec::new();
         let mut word_class = Vec::new();
-        let lists = raw
-            .cues
+        let lists = cues
             .iter()
             .map(|(class, words)| (class.as_str(), words))
-            .chain(std::iter::once((PERIOD_CLASS, &raw.periods.words)));
+            .chain(std::iter::once((PERIOD_CLASS, &periods)));
         for (class, list) in lists {
             let index = classes.iter().position(|c| c == class).unwrap_or(0);
-            for word in list {
+            for (word, file) in list {
                 if word.is_empty() {
-                    return Err(LexiconError(format!("class `{class}` has an empty word")));
+                    return Err(LexiconError(format!(
+                        "{file}: class `{class}` has an empty word"
+                    )));
                 }
                 if let Some(first) = seen.insert(word.clone(), class.to_owned()) {
                     if first != class {
                         return Err(LexiconError(format!(
-                            "`{word}` is in both `{first}` and `{class}`; a word has one class"
+                            "{file}: `{word}` is in both `{first}` and `{class}`; a word has one class"
                         )));
                     }
                     continue;
@@ -104,10 +158,11 @@ impl Lexicon {
     }
 
     /// The built-in lexicon, parsed once.
+    /// The lexicon of this process: the built-in one, with the words of `--lexicon` files once
+    /// [`install`] has added them (before any rule is compiled).
     pub fn builtin() -> &'static Lexicon {
-        static BUILTIN: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
         // A unit test parses the embedded file, so this cannot fail in a released binary.
-        BUILTIN.get_or_init(|| {
+        CURRENT.get_or_init(|| {
             Lexicon::parse(BUILTIN_LEXICON).expect("invariant: the built-in lexicon parses")
         })
     }
@@ -186,6 +241,30 @@ mod tests {
             .map(|(w, _)| lexicon.classes()[lexicon.class_of(w)].as_str())
             .collect();
         assert_eq!(found, ["share", "share", "neutral", "rate-other"]);
+    }
+
+    #[test]
+    fn a_users_file_adds_words_to_a_class_and_new_classes() {
+        let lexicon = Lexicon::parse_all(&[
+            ("builtin", BUILTIN_LEXICON),
+            (
+                "mine.toml",
+                "[cues]\npart = [\"内有\"]\nunit-words = [\"笔\"]\n",
+            ),
+        ])
+        .expect("merged");
+        let part = lexicon.class("part").expect("part");
+        assert!(lexicon.words_of(part).any(|w| lexicon.word(w) == "内有"));
+        assert!(lexicon.words_of(part).any(|w| lexicon.word(w) == "其中"));
+        assert!(lexicon.class("unit-words").is_some());
+        let err = Lexicon::parse_all(&[
+            ("builtin", BUILTIN_LEXICON),
+            ("bad.toml", "[cues]\nup = [\"下降\"]\n"),
+        ])
+        .unwrap_err();
+        assert!(err.0.contains("`下降`"), "{err}");
+        let err = Lexicon::parse_all(&[("broken.toml", "[cues\n")]).unwrap_err();
+        assert!(err.0.starts_with("broken.toml:"), "{err}");
     }
 
     #[test]
