@@ -22,6 +22,7 @@ fn main() {
                         format!("{}[{text}]", lexicon.classes()[*class])
                     }
                     tally::statement::TokenKind::Sep(_) => text.to_string(),
+                    tally::statement::TokenKind::Marker(n) => format!("M{n}[{text}]"),
                     tally::statement::TokenKind::Label => format!("L[{text}]"),
                 }
             })

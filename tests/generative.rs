@@ -22,6 +22,7 @@ fn arithmetic(id: &str) -> bool {
         "growth/",
         "number/percent-vs-points",
         "number/comparison-contradicts-figures",
+        "count/items-mismatch",
     ]
     .iter()
     .any(|p| id.starts_with(p))
@@ -356,6 +357,65 @@ fn family_g_comparison_words_against_the_figures() {
         "小于",
         None,
     );
+}
+
+#[test]
+fn family_i_a_stated_count_against_its_list() {
+    // Text with the right count, then with a wrong one; the count is reported.
+    let cases: [(&str, &str, &str); 8] = [
+        (
+            "实施三大工程：一是产业升级；二是城乡融合；三是民生保障。",
+            "实施四大工程：一是产业升级；二是城乡融合；三是民生保障。",
+            "四大",
+        ),
+        (
+            "抓好三个方面：（一）加快转型；（二）优化服务；（三）强化保障。",
+            "抓好两个方面：（一）加快转型；（二）优化服务；（三）强化保障。",
+            "两个",
+        ),
+        (
+            "抓好3个方面：一是加快转型，二是优化服务，三是强化保障。",
+            "抓好4个方面：一是加快转型，二是优化服务，三是强化保障。",
+            "4个",
+        ),
+        (
+            "聚焦城管、住建、农业等3个重点领域。",
+            "聚焦城管、住建、农业、市场监管等3个重点领域。",
+            "3个",
+        ),
+        (
+            "聚焦城管(19项)、住建(6项)等2个领域。",
+            "聚焦城管(19项)、住建(6项)、农业(4项)等2个领域。",
+            "2个",
+        ),
+        (
+            "围绕“法与国家”“法与我们”两大主题开展活动。",
+            "围绕“法与国家”“法与我们”三大主题开展活动。",
+            "三大",
+        ),
+        (
+            "实施三大工程：\n一是产业升级；二是城乡融合；三是民生保障。",
+            "实施五大工程：\n一是产业升级；二是城乡融合；三是民生保障。",
+            "五大",
+        ),
+        (
+            "实施 3 大工程：一是产业升级；二是城乡融合；三是民生保障。",
+            "实施 4 大工程：一是产业升级；二是城乡融合；三是民生保障。",
+            "4大",
+        ),
+    ];
+    for (good, bad, reported) in cases {
+        assert!(findings(good).is_empty(), "{good}: {:?}", findings(good));
+        let found = findings(bad);
+        assert_eq!(found.len(), 1, "{bad}: {found:?}");
+        let shown: String = found[0].1.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(
+            (found[0].0.as_str(), shown.as_str()),
+            ("count/items-mismatch", reported)
+        );
+    }
+    // Fewer items before 等 than stated is an abridged list.
+    assert!(findings("聚焦城管、住建等5个重点领域。").is_empty());
 }
 
 #[test]

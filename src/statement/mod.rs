@@ -173,6 +173,8 @@ pub enum TokenKind {
         class: usize,
     },
     Sep(Sep),
+    /// An enumeration marker at the start of an item (`一是`, `（二）`), with its number.
+    Marker(u32),
     /// Text between the other tokens.
     Label,
 }
@@ -205,6 +207,8 @@ pub mod code {
     pub const LABEL: u32 = 0xE040;
     /// A longer label.
     pub const LONG_LABEL: u32 = 0xE041;
+    /// An enumeration marker.
+    pub const MARKER: u32 = 0xE042;
     /// First cue code: `CUE + word`.
     pub const CUE: u32 = 0xE100;
     /// The last code point of the Private Use Area.
@@ -422,7 +426,10 @@ fn join(parts: &[Statement]) -> Statement {
 /// Reads a statement with at least `min_runs` runs of number characters (else no tokens).
 fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize) -> Statement {
     let body = &text[range.clone()];
-    if number_runs(body) < min_runs {
+    // A stated count binds one figure: `五大工程：一是…`, `A、B等4个领域`, `“A”“B”两大主题`.
+    let count_like = |b: &str| b.contains(['：', ':', '等', '“']);
+    let runs = number_runs(body);
+    if runs < min_runs && !(runs == 1 && count_like(body)) {
         return Statement {
             range,
             ..Statement::default()
@@ -685,6 +692,21 @@ fn read_words(
         while words.peek().is_some_and(|(_, r)| r.start < i) {
             words.next();
         }
+        // An enumeration marker opens an item: at the start of the stretch or after a separator.
+        let item_start = label_start.is_none()
+            && (i == 0 || body[..i].chars().next_back().and_then(Sep::of).is_some());
+        if item_start {
+            if let Some((n, len)) = marker_at(&body[i..]) {
+                out.push(Token {
+                    kind: TokenKind::Marker(n),
+                    span: gap.start + i..gap.start + i + len,
+                });
+                while chars.peek().is_some_and(|&(j, _)| j < i + len) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
         if let Some((word, r)) = words.peek().cloned().filter(|(_, r)| r.start == i) {
             push_label(out, &mut label_start, gap.start + i);
             let class = lexicon.class_of(word);
@@ -739,6 +761,35 @@ fn read_words(
     push_label(out, &mut label_start, gap.end);
 }
 
+/// An enumeration marker at the start of `text`: `一是`…`十是`, `（一）`, `(三)`; its number and
+/// byte length.
+fn marker_at(text: &str) -> Option<(u32, usize)> {
+    let numeral = |s: &str| -> Option<(u32, usize)> {
+        let digits: String = s
+            .chars()
+            .take_while(|c| "一二三四五六七八九十".contains(*c))
+            .take(3)
+            .collect();
+        if digits.is_empty() {
+            return None;
+        }
+        let (value, _) = crate::number::parse_number(&digits)?;
+        let n = u32::try_from(value.to_i128()?).ok()?;
+        Some((n, digits.len()))
+    };
+    let first = text.chars().next()?;
+    if matches!(first, '（' | '(') {
+        let rest = &text[first.len_utf8()..];
+        let (n, len) = numeral(rest)?;
+        let close = rest[len..].chars().next()?;
+        return matches!(close, '）' | ')').then(|| (n, first.len_utf8() + len + close.len_utf8()));
+    }
+    let (n, len) = numeral(text)?;
+    text[len..]
+        .starts_with('是')
+        .then(|| (n, len + '是'.len_utf8()))
+}
+
 /// An ASCII word of the lexicon (`up`, `of which`) counts only as a whole word.
 fn whole_ascii_word(body: &str, range: Range<usize>) -> bool {
     let word = &body[range.clone()];
@@ -775,6 +826,7 @@ fn encode(text: &str, quantities: &[Quantity], tokens: &[Token]) -> String {
             TokenKind::Period { year: None } => code::char_of(code::PERIOD),
             TokenKind::Cue { word, .. } => code::cue(*word),
             TokenKind::Sep(sep) => code::sep(*sep),
+            TokenKind::Marker(_) => code::char_of(code::MARKER),
             TokenKind::Label => {
                 if label_weight(&text[token.span.clone()]) > SHORT_LABEL {
                     code::char_of(code::LONG_LABEL)
@@ -805,6 +857,7 @@ mod tests {
                         format!("{}:{text}", lexicon.classes()[*class])
                     }
                     TokenKind::Sep(_) => text.to_owned(),
+                    TokenKind::Marker(n) => format!("M{n}"),
                     TokenKind::Label => format!("L:{text}"),
                 }
             })

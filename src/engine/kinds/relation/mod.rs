@@ -97,6 +97,10 @@ pub enum Check {
     Average,
     /// A comparison word (`大于`, `小于`, `等于`) between two stated figures `$left` and `$right`.
     Compare,
+    /// A stated count `$n` against the items of a region: `$markers` (the run of enumeration
+    /// markers 一是, 二是 … from one), `$quoted` (quoted items), or `$items` (words separated by
+    /// `、`, a list that may be abridged: only more items than stated is an error).
+    Count,
 }
 
 const CHECKS: &[(&str, Check)] = &[
@@ -110,6 +114,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("points-as-percent", Check::PointsAsPercent),
     ("average", Check::Average),
     ("compare", Check::Compare),
+    ("count", Check::Count),
 ];
 
 impl Check {
@@ -126,6 +131,7 @@ impl Check {
             Check::PointsAsPercent => (&["from", "to", "change"], "change"),
             Check::Average => (&["from", "to", "change", "start", "end"], "change"),
             Check::Compare => (&["verb"], "verb"),
+            Check::Count => (&["n"], "n"),
         }
     }
 }
@@ -141,6 +147,7 @@ pub const VARS: &[&str] = &[
     "stated",
     "direction",
     "verb",
+    "listed",
 ];
 
 /// A compiled `[rule.relation]`.
@@ -639,6 +646,7 @@ impl Relation {
                 let years = u32::try_from(end - start).ok()?;
                 Some(arith::average_change(from, to, change, years).map(|a| vec![("actual", a)]))
             })(),
+            Check::Count => self.evaluate_count(b),
             Check::Compare => (|| {
                 // Two figures, or a rate of one over the other against 100% (`完成预算的103.6%，
                 // 决算数大于预算数`).
@@ -705,6 +713,62 @@ impl Relation {
                 ("stated", total.text.clone()),
             ]
         }))
+    }
+
+    fn evaluate_count(&self, b: &Binding<'_>) -> Option<Option<Vec<(&'static str, String)>>> {
+        let n = b.one("n")?;
+        if !matches!(n.unit, crate::number::Unit::Count(_)) || !n.value.is_integer() {
+            return None;
+        }
+        let stated = usize::try_from(n.value.to_i128()?).ok()?;
+        if !(2..=99).contains(&stated) {
+            return None;
+        }
+        let s = b.statement;
+        let (listed, abridged) = if let Some(r) = b.range("markers") {
+            // The first run numbered one, two, three …; a restart belongs to another list.
+            let mut run = 0u32;
+            for token in &s.tokens[r] {
+                if let TokenKind::Marker(m) = token.kind {
+                    if m == run + 1 {
+                        run += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            (run as usize, false)
+        } else if let Some(r) = b.range("quoted") {
+            let quotes = s.tokens[r]
+                .iter()
+                .filter(|t| t.kind == TokenKind::Sep(crate::statement::Sep::QuoteOpen))
+                .count();
+            (quotes, false)
+        } else if let Some(r) = b.range("items") {
+            use crate::statement::Sep;
+            let mut depth = 0usize;
+            let mut items = 1usize;
+            for token in &s.tokens[r] {
+                match token.kind {
+                    TokenKind::Sep(Sep::Open) => depth += 1,
+                    TokenKind::Sep(Sep::Close) => depth = depth.saturating_sub(1),
+                    TokenKind::Sep(Sep::Enum | Sep::Comma | Sep::Semi) if depth == 0 => items += 1,
+                    _ => {}
+                }
+            }
+            (items, true)
+        } else {
+            return None;
+        };
+        if listed < 2 {
+            return None;
+        }
+        let wrong = if abridged {
+            listed > stated
+        } else {
+            listed != stated
+        };
+        Some(wrong.then(|| vec![("listed", listed.to_string()), ("stated", n.text.clone())]))
     }
 
     fn direction_word(&self, sign: Sign) -> String {
@@ -899,7 +963,7 @@ impl<'s> Binding<'s> {
                     out.push(self.statement.token_text(token))
                 }
                 TokenKind::Period { .. } => {}
-                TokenKind::Quantity(_) | TokenKind::Sep(_) => break,
+                TokenKind::Quantity(_) | TokenKind::Sep(_) | TokenKind::Marker(_) => break,
             }
         }
         out

@@ -13,6 +13,8 @@
 //! - `,` `、` `;` `:` `(` `)` `“` `”` separators; `...` a wide gap (crosses `，` and `、`);
 //!   `.` the end of the statement; `//` the boundary between two statements (rules with
 //!   `span = "paragraph"`; the element after it starts the next statement, with no gap);
+//!   `_` a word group (short labels and cue words: an item of a list of words); `**` the rest of
+//!   the statement;
 //! - `^` first: the shape starts the statement (only a gap before it);
 //! - `[ … ]` a group, with `|` between alternatives; `?` after an element or group makes it
 //!   optional, `*` and `+` after a group repeat it.
@@ -344,6 +346,19 @@ impl Parser<'_, '_> {
         if word == "//" {
             // The boundary between two statements of a paragraph (`span = "paragraph"`).
             return Ok(sep_code(Sep::Stop));
+        }
+        if word == "_" {
+            // A word group: short labels and cue words, no figure or separator between them
+            // (an item of a list of words).
+            let lexicon = self.options.lexicon;
+            let words = class_of_codes(
+                std::iter::once(code::LABEL).chain((0..lexicon.len()).map(|w| code::cue(w) as u32)),
+            );
+            return Ok(format!("{words}+"));
+        }
+        if word == "**" {
+            // The rest of the statement, whatever it holds.
+            return Ok(".*".to_owned());
         }
         if word == "." || word == "。" {
             // The end of the statement, after a gap (the final `。` is a label).
