@@ -436,7 +436,7 @@ fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize
         };
     }
     let (squeezed, runs) = squeeze(body, range.start);
-    let quantities = extract(&squeezed);
+    let quantities = with_point_counts(&squeezed, extract(&squeezed));
     // Cue words and years are found once per statement; each gap between quantities takes the
     // ones that lie inside it.
     let words: Vec<(usize, Range<usize>)> = lexicon
@@ -592,6 +592,55 @@ fn thin_space_group(body: &str, ws: usize, next: usize) -> bool {
     let after = &body[next..];
     let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     head_ok && digits == 3 && !after[3..].starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// The number grammar leaves `三点意见` alone (`三点` is also a time of day); a statement that
+/// announces points (`提出三点意见：一是…`) counts them, so a Chinese numeral with `点` before a
+/// noun is a count here.
+fn with_point_counts(text: &str, mut quantities: Vec<Quantity>) -> Vec<Quantity> {
+    static POINTS: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let re = POINTS.get_or_init(|| {
+        Regex::new(
+            "[一二两三四五六七八九十]{1,3}点[^钟半多整前后左以0-9０-９一二两三四五六七八九十]",
+        )
+        .expect("invariant: the point-count pattern is valid")
+    });
+    if !text.contains('点') {
+        return quantities;
+    }
+    for m in re.find_iter(text) {
+        let numeral_end = m.start() + m.as_str().find('点').unwrap_or(0);
+        let end = numeral_end + '点'.len_utf8();
+        let before = text[..m.start()].chars().next_back();
+        if before.is_some_and(|c| c == '第' || "一二两三四五六七八九十".contains(c)) {
+            continue;
+        }
+        if quantities
+            .iter()
+            .any(|q| q.span.start < end && m.start() < q.span.end)
+        {
+            continue;
+        }
+        let Some((value, _)) = crate::number::parse_number(&text[m.start()..numeral_end]) else {
+            continue;
+        };
+        quantities.push(Quantity {
+            span: m.start()..end,
+            text: text[m.start()..end].to_owned(),
+            value,
+            written: value,
+            decimals: 0,
+            multiplier: 0,
+            unit: Unit::Count("点".to_owned()),
+            approx: crate::number::Approx::Exact,
+            range_end: None,
+            range_end_written: None,
+            range_end_multiplier: 0,
+            chinese: true,
+        });
+    }
+    quantities.sort_by_key(|q| q.span.start);
+    quantities
 }
 
 /// Years: `2023年`, `2023年度`, `2023年末`, `2024年1-6月`, `2021—2025年`.
