@@ -24,7 +24,7 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// List every rule: id, kind, severity and summary.
     Rules(RuleArgs),
-    /// Print a rule's description, message and examples.
+    /// Print a rule's description, message, parameters and examples.
     Explain {
         /// The rule id, e.g. `repeat/doubled-char`.
         id: String,

@@ -112,6 +112,12 @@ pub fn explain(id: &str, args: &RuleArgs) -> u8 {
     if let Some(url) = &rule.url {
         text.push_str(&format!("more: {url}\n"));
     }
+    if let Some(params) = crate::docs::rule_params(rule) {
+        text.push_str("\nparameters:\n");
+        for line in params.lines() {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
     let ex = &rule.examples;
     if !ex.invalid.is_empty() || !ex.cases.is_empty() {
         text.push_str("\nflagged:\n");

@@ -16,6 +16,7 @@ pub mod baseline;
 mod check;
 pub mod cli;
 mod commands;
+pub mod docs;
 pub mod engine;
 pub mod fix;
 pub mod harness;

@@ -473,6 +473,10 @@ fn rules_explain_and_test_commands() {
         text.contains("5年来对对全区") && text.contains("学习习近平"),
         "{text}"
     );
+    assert!(
+        text.contains("parameters:\n  [rule.repeat]\n  chars = "),
+        "{text}"
+    );
     tally().args(["explain", "repeat/nope"]).assert().code(2);
     let out = tally()
         .arg("test")

@@ -84,3 +84,15 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The text of the rule file a rule was loaded from, by the name it is shown under (a rule's
+/// `origin`): a built-in pack, or the file read again; `None` when it cannot be read.
+pub fn read_pack_text(origin: &str) -> Option<Cow<'static, str>> {
+    if let Some(name) = origin.strip_prefix("builtin:") {
+        return BUILTIN_PACKS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| Cow::Borrowed(*text));
+    }
+    std::fs::read_to_string(origin).ok().map(Cow::Owned)
+}

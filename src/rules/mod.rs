@@ -5,7 +5,7 @@
 //! This module is a leaf: it must not import `engine`, `report` or miette. Compiling a raw rule
 //! into a runnable one is the engine's job (`engine::compile`); a kind's own sub-table is
 //! described by a raw type next to that kind (`engine/kinds/*.rs`). IO happens only in
-//! [`read_packs`] and `builtin`.
+//! [`read_packs`], [`read_pack_text`] and `builtin`.
 
 mod builtin;
 mod error;
@@ -13,14 +13,16 @@ mod load;
 pub mod raw;
 mod template;
 mod values;
+mod written;
 
 pub use builtin::BUILTIN_PACKS;
 pub use error::{Issues, RuleIssue};
-pub use load::{read_packs, Pack};
+pub use load::{read_pack_text, read_packs, Pack};
 pub use template::Template;
 pub use values::{
     compile_regex, expand_placeholders, parse_enum, parse_enum_or, parse_template, PLACEHOLDERS,
 };
+pub use written::written_params;
 
 /// The fixed rule categories: the part of every rule id before `/`.
 pub const CATEGORIES: &[&str] = &[
