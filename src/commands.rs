@@ -1,37 +1,14 @@
 //! The subcommands: `check`, `rules`, `explain`, `test`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use crate::cli::{ConfigArgs, RuleArgs};
 use crate::engine::{self, RuleSet};
 use crate::report::human::render_rule_issues;
-use crate::rules::RuleIssue;
+use crate::startup::{load_config, parse_encoding, stderr_color};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub use crate::check::check;
-
-/// True when diagnostics on stderr may use colour.
-pub fn stderr_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal()
-}
-
-/// Prints rule-file or configuration issues to stderr and gives the exit code for them.
-pub fn report_issues(issues: &[RuleIssue]) -> u8 {
-    eprint!("{}", render_rule_issues(issues, stderr_color()));
-    EXIT_ERROR
-}
-
-/// Finds and loads the configuration: `--config`, else the nearest file, unless `--isolated`.
-pub fn load_config(args: &ConfigArgs) -> Result<crate::settings::Config, u8> {
-    if args.isolated {
-        return Ok(crate::settings::Config::default());
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    match crate::settings::discover(&cwd, args.config.as_deref()) {
-        Some(path) => crate::settings::load(&path).map_err(|issues| report_issues(&issues)),
-        None => Ok(crate::settings::Config::default()),
-    }
-}
 
 /// `tally config`.
 pub fn show_config(args: &ConfigArgs) -> u8 {
@@ -173,20 +150,6 @@ pub fn test(
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
-}
-
-/// The encoding `--encoding` names; an unknown name is reported on stderr.
-pub fn parse_encoding(label: Option<&str>) -> Result<Option<&'static encoding_rs::Encoding>, ()> {
-    let Some(label) = label else {
-        return Ok(None);
-    };
-    match encoding_rs::Encoding::for_label(label.as_bytes()) {
-        Some(e) => Ok(Some(e)),
-        None => {
-            eprintln!("error: --encoding {label}: unknown encoding (try utf-8, gb18030, gbk, big5, utf-16le, utf-16be)");
-            Err(())
-        }
     }
 }
 

@@ -25,6 +25,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+mod startup;
 pub mod statement;
 pub mod suppress;
 pub mod walk;

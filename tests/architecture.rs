@@ -49,3 +49,23 @@ fn rules_is_a_leaf_that_imports_no_engine() {
 fn engine_never_imports_the_reporters_or_miette() {
     assert_never_names("src/engine", &["crate::report", "crate::check", "miette"]);
 }
+
+#[test]
+fn check_never_imports_the_commands() {
+    // `commands` calls `check`; the shared start-up steps live in `startup`, so there is no cycle.
+    assert_never_names("src/check", &["crate::commands"]);
+}
+
+#[test]
+fn the_statement_model_knows_nothing_of_rules() {
+    assert_never_names(
+        "src/statement",
+        &[
+            "crate::engine",
+            "crate::rules",
+            "crate::report",
+            "crate::check",
+            "miette",
+        ],
+    );
+}

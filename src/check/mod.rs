@@ -23,7 +23,6 @@ use std::time::Instant;
 
 use crate::baseline::{Baseline, BASELINE_VERSION};
 use crate::cli::{CheckArgs, ColorChoice, FailOn};
-use crate::commands::{load_config, report_issues};
 use crate::engine::{compile_packs, is_selected, Rule, RuleSet};
 use crate::fix::FixMode;
 use crate::report::concise::ConciseReporter;
@@ -34,6 +33,7 @@ use crate::report::sarif::SarifReporter;
 use crate::report::{Format, JsonReporter, Reporter, Summary};
 use crate::rules::{Pack, RuleIssue, Severity};
 use crate::settings::{Config, Override};
+use crate::startup::{load_config, report_issues};
 use crate::suppress::UNUSED_RULE;
 use crate::walk::{self, Input};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -275,7 +275,7 @@ pub fn check(args: &CheckArgs) -> u8 {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
-    let Ok(encoding) = crate::commands::parse_encoding(args.encoding.as_deref()) else {
+    let Ok(encoding) = crate::startup::parse_encoding(args.encoding.as_deref()) else {
         return EXIT_ERROR;
     };
     let mut run = run::Run {
