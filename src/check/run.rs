@@ -45,12 +45,14 @@ fn process(
         Input::File(p) => source::load_file(p, &path, encoding),
     };
     match loaded {
-        Ok((Loaded::Text(doc), bytes)) => {
+        Ok((Loaded::Text(mut doc), bytes)) => {
             // A bug in a check must cost one document, not the run.
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 engine::check(&doc, rules)
             })) {
                 Ok(findings) => {
+                    // The statement model served the rules; the report needs only the text.
+                    doc.release_statements();
                     Outcome::Checked(Box::new(doc), findings, keep_bytes.then_some(bytes))
                 }
                 Err(_) => Outcome::Failed(

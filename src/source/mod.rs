@@ -306,6 +306,12 @@ impl Document {
         }
     }
 
+    /// Drops the statements read for the rules (the report needs only the text and positions),
+    /// so that documents kept for in-order output hold no token data.
+    pub fn release_statements(&mut self) {
+        self.statements.take();
+    }
+
     /// The document's tables: those its format laid out (HTML, .docx), else those found in the
     /// text (Markdown pipe tables, columns lined up with spaces), computed once.
     pub fn all_tables(&self) -> &[Table] {

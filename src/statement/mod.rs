@@ -426,8 +426,23 @@ fn join(parts: &[Statement]) -> Statement {
 /// Reads a statement with at least `min_runs` runs of number characters (else no tokens).
 fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize) -> Statement {
     let body = &text[range.clone()];
-    // A stated count binds one figure: `五大工程：一是…`, `A、B等4个领域`, `“A”“B”两大主题`.
-    let count_like = |b: &str| b.contains(['：', ':', '等', '“']);
+    // A stated count binds one figure: `五大工程：一是…`, `A、B等4个领域`, `“A”“B”两大主题`:
+    // a number right after `等` or `”`, or a number before a colon.
+    let count_like = |b: &str| {
+        let followed = |mark: char| {
+            b.match_indices(mark).any(|(i, m)| {
+                b[i + m.len()..]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(may_start_number)
+            })
+        };
+        let colon = b
+            .find(['：', ':'])
+            .is_some_and(|i| b[..i].chars().any(may_start_number));
+        colon || followed('等') || followed('”')
+    };
     let runs = number_runs(body);
     if runs < min_runs && !(runs == 1 && count_like(body)) {
         return Statement {
