@@ -419,6 +419,52 @@ fn family_i_a_stated_count_against_its_list() {
 }
 
 #[test]
+fn family_d_and_e_shares_of_an_earlier_total_and_multiples() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "部门支出总额3626.76万元，比上年增长5.9%。其中基本支出2914.30万元，占部门支出总额的80.4%。",
+            "部门支出总额3626.76万元，比上年增长5.9%。其中基本支出2914.30万元，占部门支出总额的84.0%。",
+            "ratio/share-of-earlier-total",
+            "84.0%",
+        ),
+        (
+            "部门支出总额 3626.76 万元。\n其中：项目支出 712.46 万元，占部门支出总额的 19.6%。",
+            "部门支出总额 3626.76 万元。\n其中：项目支出 712.46 万元，占部门支出总额的 21.6%。",
+            "ratio/share-of-earlier-total",
+            "21.6%",
+        ),
+        (
+            "今年出口额120亿元，是上年80亿元的1.5倍。",
+            "今年出口额120亿元，是上年80亿元的2.5倍。",
+            "growth/multiple-mismatch",
+            "2.5倍",
+        ),
+        (
+            "全年接待游客300万人次，相当于2020年150万人次的2倍。",
+            "全年接待游客300万人次，相当于2020年150万人次的3倍。",
+            "growth/multiple-mismatch",
+            "3倍",
+        ),
+    ];
+    for (good, bad, rule, reported) in cases {
+        assert!(findings(good).is_empty(), "{good}: {:?}", findings(good));
+        let found = findings(bad);
+        assert_eq!(found.len(), 1, "{bad}: {found:?}");
+        let shown: String = found[0].1.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(
+            (found[0].0.as_str(), shown.as_str()),
+            (rule, reported),
+            "{bad}"
+        );
+    }
+    // A share of another total than the one before stays silent.
+    assert!(
+        findings("部门支出总额3626.76万元。其中基本支出2914.30万元，占基本支出预算的90.0%。")
+            .is_empty()
+    );
+}
+
+#[test]
 fn family_c_part_whole_and_rate() {
     let family = Family {
         name: "c/ratio",

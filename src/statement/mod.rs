@@ -363,17 +363,24 @@ pub fn pairs(
         .collect();
     let lexicon = Lexicon::builtin();
     let mut out = Vec::new();
+    // Statements the cache left unread (a single figure) are read here, when needed.
+    let full = |s: &Statement| {
+        if s.tokens.is_empty() {
+            read_with(&doc.text, s.range.clone(), lexicon, 1)
+        } else {
+            s.clone()
+        }
+    };
     for pair in inside.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        if a.tokens.is_empty() || !opens(&doc.text[b.range.clone()]) {
+        if !opens(&doc.text[b.range.clone()]) {
             continue;
         }
-        let second = if b.tokens.is_empty() {
-            read_with(&doc.text, b.range.clone(), lexicon, 1)
-        } else {
-            b.clone()
-        };
-        out.push(join(&[a.clone(), second]));
+        let first = full(a);
+        if first.quantities.is_empty() {
+            continue;
+        }
+        out.push(join(&[first, full(b)]));
     }
     out
 }

@@ -322,6 +322,27 @@ fn magnitude(shown: Dec, unit: &Unit) -> String {
     format!("{m}{suffix}")
 }
 
+/// `B是A的N倍`: B / A must be N within the rounding of all three; `Some(actual)` when not.
+pub fn multiple(from: &Quantity, to: &Quantity, times: &Quantity) -> Option<String> {
+    if times.unit != Unit::Times || !comparable(from, to) {
+        return None;
+    }
+    let (a, b) = (interval(from), interval(to));
+    if a.lo <= Dec::ZERO || b.lo < Dec::ZERO {
+        return None;
+    }
+    let lo = b.lo.div(a.hi, PRECISION, Rounding::Floor)?;
+    let hi = b.hi.div(a.lo, PRECISION, Rounding::Ceiling)?;
+    let n = times.rounding_interval();
+    if hi < n.lo || lo > n.hi {
+        let shown = to
+            .value
+            .div(from.value, times.decimals + 2, Rounding::HalfAwayFromZero)?;
+        return Some(format!("{shown}倍"));
+    }
+    None
+}
+
 /// The direction word against the two values alone: `true` when the values move the other way
 /// beyond their rounding (`由120件下降到150件`).
 pub fn wrong_direction(from: &Quantity, to: &Quantity, sign: Sign) -> bool {

@@ -62,6 +62,8 @@ pub struct RawRelation {
     /// before `66530件` and before `率98.5%` share at least two characters).
     #[serde(default)]
     pub labels: Vec<Vec<Spanned<String>>>,
+    /// The characters two labels must share to name the same subject (default 2).
+    pub label_overlap: Option<Spanned<usize>>,
     /// Slots that may not follow a cue of these classes in their clause (`not-after.total =
     /// ["up"]`: `比上年增加4000亿元，其中…` is an increment, not a total).
     #[serde(default)]
@@ -97,6 +99,8 @@ pub enum Check {
     Average,
     /// A comparison word (`大于`, `小于`, `等于`) between two stated figures `$left` and `$right`.
     Compare,
+    /// `B是A的N倍`: B / A = N (unlike `增长N倍`, B / A − 1 = N).
+    Multiple,
     /// A stated count `$n` against the items of a region: `$markers` (the run of enumeration
     /// markers 一是, 二是 … from one), `$quoted` (quoted items), or `$items` (words separated by
     /// `、`, a list that may be abridged: only more items than stated is an error).
@@ -115,6 +119,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("average", Check::Average),
     ("compare", Check::Compare),
     ("count", Check::Count),
+    ("multiple", Check::Multiple),
 ];
 
 impl Check {
@@ -132,6 +137,7 @@ impl Check {
             Check::Average => (&["from", "to", "change", "start", "end"], "change"),
             Check::Compare => (&["verb"], "verb"),
             Check::Count => (&["n"], "n"),
+            Check::Multiple => (&["from", "to", "change"], "change"),
         }
     }
 }
@@ -164,6 +170,7 @@ pub struct Relation {
     increase: Vec<usize>,
     decrease: Vec<usize>,
     labels: Vec<(String, String)>,
+    label_overlap: usize,
     paragraphs: bool,
     /// The cue classes the shapes expect right after `//`; `None` when some shape expects
     /// something else there.
@@ -399,6 +406,7 @@ impl Relation {
             }
         }
         Some(Relation {
+            label_overlap: raw.label_overlap.as_ref().map_or(2, |o| *o.get_ref()).max(1),
             opening,
             paragraphs: paragraphs?,
             directions,
@@ -518,7 +526,11 @@ impl Relation {
                 let Some(report) = binding.report_range(&self.report) else {
                     continue;
                 };
-                if !self.labels.iter().all(|(a, b)| binding.same_subject(a, b)) {
+                if !self
+                    .labels
+                    .iter()
+                    .all(|(a, b)| binding.same_subject(a, b, self.label_overlap))
+                {
                     continue;
                 }
                 if self
@@ -647,6 +659,10 @@ impl Relation {
                 Some(arith::average_change(from, to, change, years).map(|a| vec![("actual", a)]))
             })(),
             Check::Count => self.evaluate_count(b),
+            Check::Multiple => (|| {
+                let (from, to, change) = (b.one("from")?, b.one("to")?, b.one("change")?);
+                Some(arith::multiple(from, to, change).map(|a| vec![("actual", a)]))
+            })(),
             Check::Compare => (|| {
                 // Two figures, or a rate of one over the other against 100% (`完成预算的103.6%，
                 // 决算数大于预算数`).
@@ -987,9 +1003,9 @@ impl<'s> Binding<'s> {
     /// True when two slots name the same subject: their labels share a run of at least two
     /// characters, or `b` follows `a` with no figure between and a share cue (`占`) binds them
     /// (`其中企业2.74万户，占市场主体总数的29.6%`).
-    fn same_subject(&self, a: &str, b: &str) -> bool {
+    fn same_subject(&self, a: &str, b: &str, overlap: usize) -> bool {
         let (la, lb) = (self.label_words(a), self.label_words(b));
-        if la.iter().any(|x| lb.iter().any(|y| common_run(x, y, 2))) {
+        if la.iter().any(|x| lb.iter().any(|y| common_run(x, y, overlap))) {
             return true;
         }
         let (Some(ra), Some(rb)) = (self.range(a), self.range(b)) else {
