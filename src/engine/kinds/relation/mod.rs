@@ -25,7 +25,7 @@ use self::shape::{Shape, SlotKind};
 use crate::engine::finding::{Hit, Operand};
 use crate::engine::kinds::Kind;
 use crate::number::{parse_quantity, Quantity};
-use crate::rules::Issues;
+use crate::rules::{parse_enum, parse_enum_or, Issues};
 use crate::source::{Document, Scope};
 use crate::statement::{Lexicon, Statement, TokenKind};
 
@@ -180,30 +180,6 @@ pub struct Relation {
     slot_names: Vec<String>,
 }
 
-fn parse_enum<T: Copy>(
-    value: &Spanned<String>,
-    choices: &[(&str, T)],
-    what: &str,
-    issues: &mut Issues<'_>,
-) -> Option<T> {
-    let found = choices
-        .iter()
-        .find(|(name, _)| *name == value.get_ref().as_str());
-    if found.is_none() {
-        let names: Vec<String> = choices.iter().map(|(n, _)| format!("`{n}`")).collect();
-        issues.push(
-            value.span(),
-            format!(
-                "unknown {what} `{}`, expected {}",
-                value.get_ref(),
-                names.join(", ")
-            ),
-            None,
-        );
-    }
-    found.map(|(_, v)| *v)
-}
-
 fn cue_classes(
     list: &[Spanned<String>],
     lexicon: &Lexicon,
@@ -232,28 +208,26 @@ impl Relation {
     pub fn compile(raw: &RawRelation, issues: &mut Issues<'_>) -> Option<Relation> {
         let lexicon = Lexicon::builtin();
         let before = issues.len();
-        let check = parse_enum(&raw.check, CHECKS, "check", issues);
-        let mode = match &raw.mode {
-            Some(m) => parse_enum(
-                m,
-                &[
-                    ("exceed", SumMode::Exceed),
-                    ("short", SumMode::Short),
-                    ("equal", SumMode::Equal),
-                ],
-                "mode",
-                issues,
-            ),
-            None => Some(SumMode::Equal),
-        };
+        let check = parse_enum(&raw.check, "check", CHECKS, issues);
+        let mode = parse_enum_or(
+            raw.mode.as_ref(),
+            "mode",
+            &[
+                ("exceed", SumMode::Exceed),
+                ("short", SumMode::Short),
+                ("equal", SumMode::Equal),
+            ],
+            SumMode::Equal,
+            issues,
+        );
         let policy = match &raw.rounding {
             Some(r) => parse_enum(
                 r,
+                "rounding",
                 &[
                     ("half-up", RoundingPolicy::HalfUp),
                     ("half-up-or-truncated", RoundingPolicy::HalfUpOrTruncated),
                 ],
-                "rounding",
                 issues,
             ),
             None => Some(match check {
@@ -384,10 +358,13 @@ impl Relation {
                 return None;
             }
         };
-        let paragraphs = match &raw.span {
-            None => Some(false),
-            Some(s) => parse_enum(s, &[("statement", false), ("paragraph", true)], "span", issues),
-        };
+        let paragraphs = parse_enum_or(
+            raw.span.as_ref(),
+            "span",
+            &[("statement", false), ("paragraph", true)],
+            false,
+            issues,
+        );
         // The cue classes right after `//` in every shape, if each shape names some.
         let mut opening: Option<Vec<usize>> = Some(Vec::new());
         for source in &raw.shapes {

@@ -100,6 +100,30 @@ pub fn quantity_classes(name: &str) -> Option<Vec<QClass>> {
     })
 }
 
+/// The quantity classes of a type written with alternatives (`amount|number`).
+fn slot_types(ty: &str) -> Result<Vec<QClass>, String> {
+    let mut classes = Vec::new();
+    for part in ty.split('|') {
+        let Some(more) = quantity_classes(part) else {
+            return Err(format!("unknown slot type `{ty}`; types: {SLOT_TYPES}"));
+        };
+        classes.extend(more);
+    }
+    Ok(classes)
+}
+
+/// The codes of quantities of `classes`: the exact ones, and with `approx` the others too.
+fn quantity_codes(classes: &[QClass], approx: bool) -> Vec<char> {
+    let mut codes = Vec::new();
+    for &class in classes {
+        codes.push(code::quantity(class, true));
+        if approx {
+            codes.push(code::quantity(class, false));
+        }
+    }
+    codes
+}
+
 /// The slot types, for error messages.
 pub const SLOT_TYPES: &str =
     "count, money, measure, duration, amount, number, pct, permille, rate, points, times, any, year, <cue|classes>";
@@ -136,7 +160,7 @@ fn class_of_codes(codes: impl IntoIterator<Item = u32>) -> String {
 }
 
 fn quantity_class(classes: &[QClass]) -> String {
-    class_of_codes(classes.iter().map(|c| code::quantity(*c, true) as u32))
+    class_of_codes(quantity_codes(classes, false).into_iter().map(|c| c as u32))
 }
 
 fn sep_code(sep: Sep) -> String {
@@ -270,13 +294,7 @@ impl Parser<'_, '_> {
                     // A named region: its quantities of the slot's type are the items.
                     let (name, ty) = region.split_once(':').unwrap_or((region, "any"));
                     self.name_slot(name)?;
-                    let mut classes = Vec::new();
-                    for part in ty.split('|') {
-                        let Some(more) = quantity_classes(part) else {
-                            return Err(format!("unknown slot type `{ty}`; types: {SLOT_TYPES}"));
-                        };
-                        classes.extend(more);
-                    }
+                    let classes = slot_types(ty)?;
                     self.slots.push(Slot {
                         name: name.to_owned(),
                         kind: SlotKind::Quantity {
@@ -373,19 +391,8 @@ impl Parser<'_, '_> {
                 Some(t) => (t, true),
                 None => (ty, false),
             };
-            let mut codes = Vec::new();
-            for part in ty.split('|') {
-                let Some(classes) = quantity_classes(part) else {
-                    return Err(format!("unknown quantity type `{ty}`; types: {SLOT_TYPES}"));
-                };
-                for class in classes {
-                    codes.push(code::quantity(class, true) as u32);
-                    if approx {
-                        codes.push(code::quantity(class, false) as u32);
-                    }
-                }
-            }
-            return Ok(class_of_codes(codes));
+            let codes = quantity_codes(&slot_types(ty)?, approx);
+            return Ok(class_of_codes(codes.into_iter().map(|c| c as u32)));
         }
         if let Some(inner) = word.strip_prefix('<').and_then(|w| w.strip_suffix('>')) {
             return self.cues(inner).map(|(_, class)| class);
@@ -411,13 +418,7 @@ impl Parser<'_, '_> {
                     } else {
                         (ty, false, false)
                     };
-                    let mut classes = Vec::new();
-                    for part in base.split('|') {
-                        let Some(more) = quantity_classes(part) else {
-                            return Err(format!("unknown slot type `{ty}`; types: {SLOT_TYPES}"));
-                        };
-                        classes.extend(more);
-                    }
+                    let classes = slot_types(base)?;
                     let item = quantity_class(&classes);
                     let regex = if list {
                         let item = format!(
@@ -478,16 +479,13 @@ impl Parser<'_, '_> {
             out
         };
         let quantities = |ty: &str, approx: bool| -> Option<Vec<usize>> {
-            let mut out = Vec::new();
-            for part in ty.split('|') {
-                for class in quantity_classes(part)? {
-                    out.extend(Features::of_code(code::quantity(class, true)));
-                    if approx {
-                        out.extend(Features::of_code(code::quantity(class, false)));
-                    }
-                }
-            }
-            Some(out)
+            let classes = slot_types(ty).ok()?;
+            Some(
+                quantity_codes(&classes, approx)
+                    .into_iter()
+                    .filter_map(Features::of_code)
+                    .collect(),
+            )
         };
         if word == "//" {
             return Features::of_code(code::sep(Sep::Stop)).map(|f| vec![f]);
@@ -537,13 +535,7 @@ impl Parser<'_, '_> {
 
     /// The regex class of the words of some cue classes.
     fn cues_class(&self, classes: &[usize]) -> String {
-        let lexicon = self.options.lexicon;
-        class_of_codes(
-            classes
-                .iter()
-                .flat_map(|&c| lexicon.words_of(c))
-                .map(|w| code::cue(w) as u32),
-        )
+        class_of_codes(cue_codes(self.options.lexicon, classes))
     }
 
     /// `a|b|period|year` → the class indices and the regex class.
@@ -566,14 +558,17 @@ impl Parser<'_, '_> {
                 },
             }
         }
-        let codes: Vec<u32> = classes
-            .iter()
-            .flat_map(|&c| lexicon.words_of(c))
-            .map(|w| code::cue(w) as u32)
-            .chain(extra)
-            .collect();
+        let codes: Vec<u32> = cue_codes(lexicon, &classes).chain(extra).collect();
         Ok((classes, class_of_codes(codes)))
     }
+}
+
+/// The codes of the words of some cue classes.
+fn cue_codes<'a>(lexicon: &'a Lexicon, classes: &'a [usize]) -> impl Iterator<Item = u32> + 'a {
+    classes
+        .iter()
+        .flat_map(move |&c| lexicon.words_of(c))
+        .map(|w| code::cue(w) as u32)
 }
 
 fn separator(word: &str) -> Option<Sep> {
