@@ -23,25 +23,38 @@ fn arithmetic(id: &str) -> bool {
         "number/percent-vs-points",
         "number/comparison-contradicts-figures",
         "count/items-mismatch",
+        "number/distributive-arity",
     ]
     .iter()
     .any(|p| id.starts_with(p))
 }
 
-/// `(rule id, reported text)` of the arithmetic findings in `text`.
+/// `(rule id, reported text)` of the arithmetic findings in `text`. Every text is also checked
+/// with every statement read (no gate): the statement gate may only skip statements that no
+/// shape can match, so both runs must agree.
 fn findings(text: &str) -> Vec<(String, String)> {
-    let doc = Document::new("<generated>", text.to_owned());
     let rules = rules();
-    check(&doc, rules)
-        .into_iter()
-        .map(|f| {
-            (
-                rules[f.rule].id.clone(),
-                doc.text[f.span.clone()].to_owned(),
-            )
-        })
-        .filter(|(id, _)| arithmetic(id))
-        .collect()
+    let read = |doc: &Document| -> Vec<(String, String)> {
+        check(doc, rules)
+            .into_iter()
+            .map(|f| {
+                (
+                    rules[f.rule].id.clone(),
+                    doc.text[f.span.clone()].to_owned(),
+                )
+            })
+            .filter(|(id, _)| arithmetic(id))
+            .collect()
+    };
+    let gated = read(&Document::new("<generated>", text.to_owned()));
+    let ungated_doc = Document::new("<generated>", text.to_owned());
+    tally::statement::read_document(&ungated_doc, &tally::statement::Gate::all());
+    assert_eq!(
+        gated,
+        read(&ungated_doc),
+        "the statement gate changed the findings of {text:?}"
+    );
+    gated
 }
 
 /// A Chinese numeral for 0 < n < 100000 (`120` → `一百二十`).
@@ -621,4 +634,53 @@ fn chinese_numerals_render_as_reports_write_them() {
     assert_eq!(chinese(15), "十五");
     assert_eq!(chinese(43896), "四万三千八百九十六");
     assert_eq!(chinese(105), "一百零五");
+}
+
+#[test]
+fn family_i_subjects_paired_with_values_by_fenbie() {
+    let subjects = ["农业", "工业", "服务业", "建筑业", "交通运输业"];
+    let verbs = ["分别增长", "分别下降了", "分别为", "分别达到", "分别完成"];
+    let openings = ["", "全年，", "2024年，", "据统计："];
+    let mut checked = 0;
+    for n in 2..=5 {
+        for m in 1..=n {
+            for (i, verb) in verbs.iter().enumerate() {
+                let opening = openings[(n + m + i) % openings.len()];
+                let values: Vec<String> = (0..m)
+                    .map(|k| {
+                        let v = format!("{}.{}%", 3 + k, (k * 3 + i) % 10);
+                        // An approximate last value is still a value.
+                        if k + 1 == m && (n + i) % 3 == 0 {
+                            format!("{v}以上")
+                        } else {
+                            v
+                        }
+                    })
+                    .collect();
+                let joined = if m == 2 && i % 2 == 0 {
+                    values.join("和")
+                } else {
+                    values.join("、")
+                };
+                let text = format!(
+                    "{opening}{}增加值{verb}{joined}。",
+                    subjects[..n].join("、")
+                );
+                for text in [text.clone(), pdf_spaces(&text), wrapped(&text)] {
+                    let found = findings(&text);
+                    let expected = (2..n).contains(&m);
+                    assert_eq!(
+                        found.len(),
+                        usize::from(expected),
+                        "{n} subjects, {m} values: {found:?} in {text:?}"
+                    );
+                    if expected {
+                        assert_eq!(found[0].0, "number/distributive-arity", "{text:?}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 100, "only {checked} phrasings");
 }

@@ -33,18 +33,18 @@ pub fn compile_packs(
 ) -> Result<Vec<Rule>, Vec<RuleIssue>> {
     let mut rules = Vec::new();
     let mut issues = Vec::new();
+    // Each id and where it was first defined (`path:line`).
+    let mut seen = std::collections::HashMap::new();
     for pack in packs {
         match pack {
-            Ok(pack) => rules.extend(compile_pack_with(
-                &pack.origin,
-                &pack.text,
-                params,
-                &mut issues,
-            )),
+            Ok(pack) => {
+                let compiled = compile_pack_with(&pack.origin, &pack.text, params, &mut issues);
+                check_duplicates(&pack, &compiled, &mut seen, &mut issues);
+                rules.extend(compiled);
+            }
             Err(issue) => issues.push(issue),
         }
     }
-    check_duplicates(&rules, &mut issues);
     if issues.is_empty() {
         Ok(rules)
     } else {
@@ -98,6 +98,9 @@ pub fn compile_pack_with(
                         rules.extend(compile_rule(raw, path, &mut issues));
                     }
                 }
+                for rule in &mut rules {
+                    rule.definition_hash = definition_hash(text, &rule.id, params);
+                }
             }
             "pack" => {}
             other => issues.push(
@@ -111,6 +114,17 @@ pub fn compile_pack_with(
         issues.push(0..0, "the file defines no `[[rule]]`", None);
     }
     rules
+}
+
+/// What a rule was compiled from: its whole rule file (an edit of another rule in the file changes
+/// it too: never a false "unchanged") and the configured parameters applied to it.
+fn definition_hash(text: &str, id: &str, params: &[Param]) -> u64 {
+    let applied: Vec<&Param> = params.iter().filter(|p| p.rule == id).collect();
+    let key = format!(
+        "{:016x}\u{0}{applied:?}",
+        crate::baseline::fnv1a(text.as_bytes())
+    );
+    crate::baseline::fnv1a(key.as_bytes())
 }
 
 /// One `[[rule]]` after deserializing: the common keys and the kind's parameters, deserialized
@@ -157,6 +171,7 @@ fn compile_rule(raw: Deserialized, path: &str, issues: &mut Issues<'_>) -> Optio
     } = raw;
     let before = issues.len();
     let id = raw.id.get_ref().clone();
+    let id_span = raw.id.span();
     check_id(&raw.id, issues);
     let severity = parse_enum(&raw.severity, "severity", Severity::NAMES, issues);
     let scope = match &raw.scope {
@@ -226,6 +241,8 @@ fn compile_rule(raw: Deserialized, path: &str, issues: &mut Issues<'_>) -> Optio
         url: raw.url.map(Spanned::into_inner),
         examples,
         origin: path.to_owned(),
+        definition_hash: 0,
+        id_span,
     })
 }
 
@@ -303,18 +320,39 @@ fn compile_kind(
     Some((entry.name, pending(issues)?))
 }
 
-fn check_duplicates(rules: &[Rule], issues: &mut Vec<RuleIssue>) {
-    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for rule in rules {
-        if let Some(first) = seen.insert(&rule.id, &rule.origin) {
-            issues.push(RuleIssue::whole_file(
-                &rule.origin,
-                &format!(
-                    "rule id `{}` is already defined in {first}; ids must be unique",
-                    rule.id
-                ),
-            ));
-        }
+/// A second definition of an id is an issue at its `id =` value, naming the first one.
+fn check_duplicates(
+    pack: &Pack,
+    compiled: &[Rule],
+    seen: &mut std::collections::HashMap<String, String>,
+    issues: &mut Vec<RuleIssue>,
+) {
+    let mut source: Option<Arc<str>> = None;
+    for rule in compiled {
+        let line = pack.text[..rule.id_span.start.min(pack.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        let here = format!("{}:{line}", pack.origin);
+        let Some(first) = seen.get(&rule.id) else {
+            seen.insert(rule.id.clone(), here);
+            continue;
+        };
+        let source = source.get_or_insert_with(|| Arc::from(&*pack.text));
+        issues.push(RuleIssue {
+            path: pack.origin.clone(),
+            source: Arc::clone(source),
+            span: rule.id_span.clone(),
+            message: format!(
+                "rule id `{}` is already defined at {first}; ids must be unique",
+                rule.id
+            ),
+            help: Some(
+                "rename one of the rules, or drop the copy (a rule file given twice defines \
+                 every id twice)"
+                    .to_owned(),
+            ),
+        });
     }
 }
 

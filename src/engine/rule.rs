@@ -26,6 +26,11 @@ pub struct Rule {
     pub examples: Examples,
     /// The rule file it came from (`builtin:rules/repeat.toml` for built-in packs).
     pub origin: String,
+    /// A hash of the rule file it was compiled from and the configured parameters applied to it
+    /// (part of [`RuleSet::hash`]).
+    pub definition_hash: u64,
+    /// Byte range of the id's value in that file (where a duplicate id is reported).
+    pub id_span: std::ops::Range<usize>,
 }
 
 impl Rule {
@@ -71,6 +76,8 @@ pub struct RuleSet {
     literals: Option<LiteralScan>,
     /// Rules [`engine::check`](super::check) leaves out: a later pass runs them on demand.
     separate: Vec<RuleId>,
+    /// Which statements the rules that read the statement model need read.
+    gate: crate::statement::Gate,
 }
 
 impl std::ops::Index<RuleId> for RuleSet {
@@ -82,6 +89,31 @@ impl std::ops::Index<RuleId> for RuleSet {
 }
 
 impl RuleSet {
+    /// A hash of what decides this set's findings: every rule's id, severity and scope, the rule
+    /// file and parameters it was compiled from, and the cue words of the lexicon (`--lexicon`).
+    /// Two runs with the same hash and the same inputs report the same findings; 16 hex digits.
+    pub fn hash(&self) -> String {
+        let mut key = String::from("tally rule set 1\n");
+        for rule in &self.rules {
+            key.push_str(&format!(
+                "{}\u{0}{}\u{0}{}\u{0}{:016x}\n",
+                rule.id,
+                rule.severity.as_str(),
+                rule.scope.as_str(),
+                rule.definition_hash
+            ));
+        }
+        let lexicon = crate::statement::lexicon::Lexicon::builtin();
+        let classes = lexicon.classes();
+        for word in 0..lexicon.len() {
+            let class = classes
+                .get(lexicon.class_of(word))
+                .map_or("", String::as_str);
+            key.push_str(&format!("{}\u{0}{class}\n", lexicon.word(word)));
+        }
+        format!("{:016x}", crate::baseline::fnv1a(key.as_bytes()))
+    }
+
     /// Builds the set, ordered by rule id.
     pub fn new(mut rules: Vec<Rule>) -> RuleSet {
         rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -114,7 +146,12 @@ impl RuleSet {
             }
         };
         let literals = LiteralScan::new(&rules);
+        let mut gate = crate::statement::Gate::none();
+        for rule in &rules {
+            rule.kind.gate_statements(&mut gate);
+        }
         RuleSet {
+            gate,
             rules,
             prefilter,
             prefilter_rules,
@@ -133,6 +170,11 @@ impl RuleSet {
     /// The id of every rule, in order.
     pub fn ids(&self) -> impl Iterator<Item = RuleId> {
         (0..self.rules.len()).map(RuleId::new)
+    }
+
+    /// Which statements the set's rules need read into tokens.
+    pub fn statement_gate(&self) -> &crate::statement::Gate {
+        &self.gate
     }
 
     /// The literal scan of the rules' operand patterns, if any rule has required literals.

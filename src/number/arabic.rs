@@ -140,6 +140,15 @@ pub(super) fn scan_arabic(text: &str, pos: usize) -> Option<ArabicNum> {
 /// starts at `pos`, returns its end.  Requires a 4-digit first part and two
 /// separators of the same kind with 1–2 digit parts.
 pub(super) fn scan_sep_date(text: &str, pos: usize) -> Option<usize> {
+    // Most numbers are not dates: four ASCII digits and a separator (or a full-width character)
+    // must follow before the number is read.
+    let bytes = text.as_bytes().get(pos..)?;
+    if bytes.first().is_some_and(u8::is_ascii_digit) {
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits != 4 || !matches!(bytes.get(4), Some(b'-' | b'/' | 0xEF)) {
+            return None;
+        }
+    }
     let first = scan_arabic(text, pos)?;
     if first.int_digits != 4 || first.frac_digits != 0 || first.grouped {
         return None;

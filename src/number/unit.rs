@@ -496,8 +496,10 @@ pub(super) fn match_prefix_approx(
     min_start: usize,
 ) -> Option<(Option<Approx>, usize)> {
     let before = text.get(..end)?;
+    let last = *before.as_bytes().last()?;
     for &(m, a) in PREFIXES {
-        if before.ends_with(m) {
+        // The last byte rules out most markers without a comparison of the whole marker.
+        if m.as_bytes().last() == Some(&last) && before.ends_with(m) {
             let start = end - m.len();
             if start >= min_start {
                 return Some((a, start));
@@ -540,6 +542,39 @@ pub(super) const HOTLINES: &[i128] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The statement gate (`crate::statement::UNIT_HINTS`) skips a statement for a quantity
+    /// class when none of the class's hint words occurs: every spelling of those units here must
+    /// contain one, or the gate would turn away statements that hold such a quantity.
+    #[test]
+    fn every_hinted_unit_spelling_contains_a_hint() {
+        use crate::statement::{QClass, UNIT_HINTS};
+        let class_of = |kind: Kind| match kind {
+            Kind::Percent => Some(QClass::Percent),
+            Kind::Permille => Some(QClass::Permille),
+            Kind::Point => Some(QClass::Points),
+            Kind::Times => Some(QClass::Times),
+            Kind::Cheng => Some(QClass::Cheng),
+            _ => None,
+        };
+        let mut checked = 0;
+        for &(text, kind) in UNITS {
+            let Some(class) = class_of(kind) else {
+                continue;
+            };
+            let hints = UNIT_HINTS
+                .iter()
+                .find(|(c, _)| *c == class)
+                .map(|(_, h)| *h)
+                .unwrap_or_default();
+            assert!(
+                hints.iter().any(|h| text.contains(h)),
+                "unit spelling {text:?} ({kind:?}) holds none of the gate's hints {hints:?}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 8, "only {checked} hinted unit spellings found");
+    }
 
     #[test]
     fn match_unit_longest_wins() {

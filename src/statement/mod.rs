@@ -102,6 +102,73 @@ const DURATIONS: &[&str] = &[
     "季度",
 ];
 
+/// Quantity classes whose units the number grammar (`crate::number::unit`) spells with only
+/// these words: a statement without one of them holds no quantity of that class, which the
+/// statement gate tells before reading its numbers. A test keeps this in step with the grammar.
+pub const UNIT_HINTS: &[(QClass, &[&str])] = &[
+    (
+        QClass::Percent,
+        &["%", "％", "百分之", "percent", "per cent"],
+    ),
+    (QClass::Permille, &["‰"]),
+    (QClass::Points, &["百分点", "percentage point"]),
+    (QClass::Times, &["倍", "times"]),
+    (QClass::Cheng, &["成"]),
+    (QClass::Doubling, &["番"]),
+];
+
+/// The separators in `text`, by a byte scan that decodes only the characters whose lead byte a
+/// separator can have (ASCII, U+2000–U+2FFF, U+3000–U+3FFF, U+F000–U+FFFF).
+fn separators(text: &str) -> impl Iterator<Item = Sep> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let at = i;
+            i += match b {
+                0x00..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xF0..=0xFF => 4,
+                _ => 3,
+            };
+            let c = match b {
+                0x00..=0x7F => b as char,
+                0xE2 | 0xE3 | 0xEF => match text.get(at..).and_then(|t| t.chars().next()) {
+                    Some(c) => c,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if let Some(sep) = Sep::of(c) {
+                return Some(sep);
+            }
+        }
+        None
+    })
+}
+
+/// The first characters of the [`UNIT_HINTS`] (a test keeps them in step).
+const HINT_STARTS: [char; 9] = ['%', '％', '‰', '倍', '成', '番', '百', 'p', 't'];
+
+/// The classes of [`UNIT_HINTS`] whose words `text` holds, in one pass over its characters
+/// (each hint is recognised by its first character, then compared whole).
+fn unit_hints(text: &str) -> Vec<QClass> {
+    let mut out: Vec<QClass> = Vec::new();
+    for (i, c) in text.char_indices() {
+        if !HINT_STARTS.contains(&c) {
+            continue;
+        }
+        let rest = &text[i..];
+        for (class, hints) in UNIT_HINTS {
+            if !out.contains(class) && hints.iter().any(|h| rest.starts_with(h)) {
+                out.push(*class);
+            }
+        }
+    }
+    out
+}
+
 /// A separator token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sep {
@@ -256,6 +323,20 @@ impl Features {
         (code::CUE - code::QUANTITY) as usize + class
     }
 
+    /// True for the features a statement's text shows before its numbers are read: cue
+    /// classes, separators, and quantities of the classes whose units are spelt with a few
+    /// fixed words ([`UNIT_HINTS`]).
+    pub fn known_early(feature: usize) -> bool {
+        let offset = |c: u32| (c - code::QUANTITY) as usize;
+        feature >= Features::of_class(0)
+            || (offset(code::SEP)..offset(code::SEP) + Sep::ALL.len()).contains(&feature)
+            || UNIT_HINTS.iter().any(|(class, _)| {
+                [true, false]
+                    .iter()
+                    .any(|&exact| Features::of_code(code::quantity(*class, exact)) == Some(feature))
+            })
+    }
+
     fn insert(&mut self, feature: usize) {
         let (word, bit) = (feature / 64, feature % 64);
         if self.0.len() <= word {
@@ -331,14 +412,86 @@ impl Statement {
 
 /// Every statement of a document (its `statement` scope units), read once and cached.
 pub fn of_document(doc: &crate::source::Document) -> &[Statement] {
+    read_document(doc, &Gate::all())
+}
+
+/// The document's statements, read on first use; a statement the `gate` turns away is left
+/// unread (no tokens; [`pairs`] reads it on demand). Later calls return the cache, whatever
+/// their gate: a run reads with the gate of its whole rule set.
+pub fn read_document<'d>(doc: &'d crate::source::Document, gate: &Gate) -> &'d [Statement] {
     doc.statements.get_or_init(|| {
         let lexicon = Lexicon::builtin();
         doc.blocks
             .units(crate::source::Scope::Statement, &doc.text)
             .iter()
-            .map(|unit| read(&doc.text, unit.clone(), lexicon))
+            .map(|unit| read_gated(&doc.text, unit.clone(), lexicon, 2, gate))
             .collect()
     })
+}
+
+/// Which statements are worth reading into tokens, from the tokens the rules' shapes cannot
+/// match without. Cue words and separators are known before a statement's numbers are read (the
+/// costly part), so a statement whose words and punctuation rule out every shape is never
+/// searched for numbers. A statement is read when, for some alternative, it holds one feature
+/// of each of the alternative's sets; an alternative that needs nothing known early reads every
+/// statement.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// Each alternative: for each required element, the [`Features`] one of which it needs
+    /// (only features known before numbers are read).
+    alternatives: Vec<Vec<Vec<usize>>>,
+    /// Some reader needs every statement.
+    all: bool,
+}
+
+impl Gate {
+    /// A gate that reads every statement.
+    pub fn all() -> Gate {
+        Gate {
+            alternatives: Vec::new(),
+            all: true,
+        }
+    }
+
+    /// A gate that reads no statement until alternatives are added.
+    pub fn none() -> Gate {
+        Gate {
+            alternatives: Vec::new(),
+            all: false,
+        }
+    }
+
+    /// Adds an alternative from the elements a shape requires, each a set of [`Features`] one
+    /// of which it needs; elements that need a feature known only after reading (a quantity, a
+    /// label) are left out.
+    pub fn add(&mut self, required: &[Vec<usize>]) {
+        let needs: Vec<Vec<usize>> = required
+            .iter()
+            .filter(|any| !any.is_empty() && any.iter().all(|&f| Features::known_early(f)))
+            .cloned()
+            .collect();
+        if needs.is_empty() {
+            self.all = true;
+            self.alternatives.clear();
+        } else if !self.all {
+            self.alternatives.push(needs);
+        }
+    }
+
+    /// True when the gate reads every statement.
+    pub fn is_all(&self) -> bool {
+        self.all
+    }
+
+    /// True when a statement with these early features may be read.
+    fn admits(&self, features: &Features) -> bool {
+        self.all
+            || self.alternatives.iter().any(|needs| {
+                needs
+                    .iter()
+                    .all(|any| any.iter().any(|&f| features.contains(f)))
+            })
+    }
 }
 
 /// Reads one statement of `text` (the document text) at `range`.
@@ -361,32 +514,36 @@ pub fn pairs(
         .iter()
         .take_while(|s| s.range.start < paragraph.end)
         .collect();
-    let lexicon = Lexicon::builtin();
     let mut out = Vec::new();
-    // Statements the cache left unread (a single figure) are read here, when needed.
-    let full = |s: &Statement| {
+    // Statements the cache left unread (a single figure, or turned away by the gate) are read
+    // here, when needed.
+    fn full<'s>(
+        doc: &crate::source::Document,
+        s: &'s Statement,
+    ) -> std::borrow::Cow<'s, Statement> {
         if s.tokens.is_empty() {
-            read_with(&doc.text, s.range.clone(), lexicon, 1)
+            let lexicon = Lexicon::builtin();
+            std::borrow::Cow::Owned(read_with(&doc.text, s.range.clone(), lexicon, 1))
         } else {
-            s.clone()
+            std::borrow::Cow::Borrowed(s)
         }
-    };
+    }
     for pair in inside.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         if !opens(&doc.text[b.range.clone()]) {
             continue;
         }
-        let first = full(a);
+        let first = full(doc, a);
         if first.quantities.is_empty() {
             continue;
         }
-        out.push(join(&[first, full(b)]));
+        out.push(join(&[&first, &full(doc, b)]));
     }
     out
 }
 
 /// Joins statements into one, a stop token between each two.
-fn join(parts: &[Statement]) -> Statement {
+fn join(parts: &[&Statement]) -> Statement {
     let mut out = Statement {
         range: parts.first().map_or(0, |s| s.range.start)..parts.last().map_or(0, |s| s.range.end),
         ..Statement::default()
@@ -432,6 +589,18 @@ fn join(parts: &[Statement]) -> Statement {
 
 /// Reads a statement with at least `min_runs` runs of number characters (else no tokens).
 fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize) -> Statement {
+    read_gated(text, range, lexicon, min_runs, &Gate::all())
+}
+
+/// Reads one statement when it has `min_runs` runs of number characters (or one that may be a
+/// stated count) and the `gate` admits its cue words; otherwise returns it unread.
+fn read_gated(
+    text: &str,
+    range: Range<usize>,
+    lexicon: &Lexicon,
+    min_runs: usize,
+    gate: &Gate,
+) -> Statement {
     let body = &text[range.clone()];
     // A stated count binds one figure: `五大工程：一是…`, `A、B等4个领域`, `“A”“B”两大主题`:
     // a number right after `等` or `”`, or a number before a colon.
@@ -458,13 +627,40 @@ fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize
         };
     }
     let (squeezed, runs) = squeeze(body, range.start);
-    let quantities = with_point_counts(&squeezed, extract(&squeezed));
     // Cue words and years are found once per statement; each gap between quantities takes the
     // ones that lie inside it.
     let words: Vec<(usize, Range<usize>)> = lexicon
         .find_iter(&squeezed)
         .filter(|(_, r)| whole_ascii_word(&squeezed, r.clone()))
         .collect();
+    if !gate.is_all() {
+        // Every cue and separator token comes from a word or character found here, so these
+        // features hold all that the statement's tokens will.
+        let mut early = Features::default();
+        for &(word, _) in &words {
+            early.insert(Features::of_class(lexicon.class_of(word)));
+        }
+        for sep in separators(&squeezed) {
+            if let Some(f) = Features::of_code(code::sep(sep)) {
+                early.insert(f);
+            }
+        }
+        for class in unit_hints(&squeezed) {
+            for exact in [true, false] {
+                if let Some(f) = Features::of_code(code::quantity(class, exact)) {
+                    early.insert(f);
+                }
+            }
+        }
+        if !gate.admits(&early) {
+            return Statement {
+                range,
+                ..Statement::default()
+            };
+        }
+    }
+    let quantities =
+        with_quoted_counts(&squeezed, with_point_counts(&squeezed, extract(&squeezed)));
     let years: Vec<Range<usize>> = if squeezed.contains('年') {
         year_regex()
             .find_iter(&squeezed)
@@ -503,6 +699,15 @@ fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize
             }
         }
     }
+    // A document holds every statement until its rules ran: no spare capacity (a quarter of
+    // the model's memory on large documents).
+    let (mut squeezed, mut runs, mut quantities, mut tokens, mut code) =
+        (squeezed, runs, quantities, tokens, code);
+    squeezed.shrink_to_fit();
+    runs.shrink_to_fit();
+    quantities.shrink_to_fit();
+    tokens.shrink_to_fit();
+    code.shrink_to_fit();
     Statement {
         features,
         range,
@@ -518,9 +723,29 @@ fn read_with(text: &str, range: Range<usize>, lexicon: &Lexicon, min_runs: usize
 /// figures or more, so a statement with fewer runs is not read further (a year counts as a run,
 /// which only makes the filter let more through).
 fn number_runs(body: &str) -> usize {
+    let bytes = body.as_bytes();
     let mut runs = 0;
     let mut inside = false;
-    for c in body.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII is tested byte by byte; other characters are decoded only when their lead
+        // byte may start a numeral (U+3007 〇, U+4E00–U+9FFF, full-width digits).
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else if matches!(b, 0xE3..=0xE9 | 0xEF) {
+            match body[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        } else {
+            let len = match b {
+                0xC0..=0xDF => 2,
+                0xF0..=0xF7 => 4,
+                _ => 3,
+            };
+            ('\u{FFFD}', len)
+        };
         let number =
             may_start_number(c) || (inside && matches!(c, '.' | '．' | ',' | '，' | '万' | '亿'));
         if number && !inside {
@@ -530,6 +755,7 @@ fn number_runs(body: &str) -> usize {
             }
         }
         inside = number;
+        i += len;
     }
     runs
 }
@@ -562,6 +788,21 @@ fn may_start_number(c: char) -> bool {
 /// text, full-width punctuation), before `%`, or at either end. Runs between two ASCII
 /// characters (English words, two numbers) become one space. Returns the text and the document offset of each byte and its end.
 fn squeeze(body: &str, base: usize) -> (String, Vec<(usize, usize)>) {
+    // Most statements hold no white space at all: one verbatim run. White space is ASCII or
+    // has a lead byte C2 (U+0085, U+00A0), E1 (U+1680), E2 (U+2000–U+205F) or E3 (U+3000).
+    let maybe_space = body
+        .bytes()
+        .any(|b| b <= b' ' || matches!(b, 0xC2 | 0xE1 | 0xE2) || b == 0xE3);
+    if body.is_empty() || !maybe_space || !body.chars().any(char::is_whitespace) {
+        return (
+            body.to_owned(),
+            if body.is_empty() {
+                Vec::new()
+            } else {
+                vec![(0, base)]
+            },
+        );
+    }
     let mut out = String::with_capacity(body.len());
     let mut runs: Vec<(usize, usize)> = Vec::new();
     // The body offset the next byte would have if it continued the current run.
@@ -646,20 +887,62 @@ fn with_point_counts(text: &str, mut quantities: Vec<Quantity>) -> Vec<Quantity>
         let Some((value, _)) = crate::number::parse_number(&text[m.start()..numeral_end]) else {
             continue;
         };
-        quantities.push(Quantity {
-            span: m.start()..end,
-            text: text[m.start()..end].to_owned(),
-            value,
-            written: value,
-            decimals: 0,
-            multiplier: 0,
-            unit: Unit::Count("点".to_owned()),
-            approx: crate::number::Approx::Exact,
-            range_end: None,
-            range_end_written: None,
-            range_end_multiplier: 0,
-            chinese: true,
-        });
+        quantities.push(chinese_count(text, m.start()..end, value, "点"));
+    }
+    quantities.sort_by_key(|q| q.span.start);
+    quantities
+}
+
+/// An exact count written in Chinese numerals at `span` of `text`, counting `measure`.
+fn chinese_count(
+    text: &str,
+    span: Range<usize>,
+    value: crate::number::decimal::Dec,
+    measure: &str,
+) -> Quantity {
+    Quantity {
+        text: text[span.clone()].to_owned(),
+        span,
+        value,
+        written: value,
+        decimals: 0,
+        multiplier: 0,
+        unit: Unit::Count(measure.to_owned()),
+        approx: crate::number::Approx::Exact,
+        range_end: None,
+        range_end_written: None,
+        range_end_multiplier: 0,
+        chinese: true,
+    }
+}
+
+/// The number grammar reads no figure inside quotes (`“十四五”` is a name); a quoted count that
+/// announces a list (`“三大工程”：一是…`, `“四个专栏”建设：“A”“B”…`) is a count here: a Chinese
+/// numeral and a measure word opening the quote, and a colon within a few characters after it.
+fn with_quoted_counts(text: &str, mut quantities: Vec<Quantity>) -> Vec<Quantity> {
+    static QUOTED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    if !text.contains('“') {
+        return quantities;
+    }
+    let re = QUOTED.get_or_init(|| {
+        Regex::new("“([一二两三四五六七八九十]{1,3})(大|个|项|类|条|种|张|件|批)[^”“，。；：]{1,8}”[^，。；：“”]{0,4}：")
+            .expect("invariant: the quoted-count pattern is valid")
+    });
+    for caps in re.captures_iter(text) {
+        let (Some(numeral), Some(measure)) = (caps.get(1), caps.get(2)) else {
+            continue;
+        };
+        let Some((value, _)) = crate::number::parse_number(numeral.as_str()) else {
+            continue;
+        };
+        let span = numeral.start()..measure.end();
+        if quantities
+            .iter()
+            .any(|q| q.span.start < span.end && span.start < q.span.end)
+        {
+            continue;
+        }
+        quantities.push(chinese_count(text, span, value, measure.as_str()));
     }
     quantities.sort_by_key(|q| q.span.start);
     quantities
@@ -836,17 +1119,23 @@ fn read_words(
 /// byte length.
 fn marker_at(text: &str) -> Option<(u32, usize)> {
     let numeral = |s: &str| -> Option<(u32, usize)> {
-        let digits: String = s
+        let len: usize = s
             .chars()
-            .take_while(|c| "一二三四五六七八九十".contains(*c))
+            .take_while(|c| {
+                matches!(
+                    c,
+                    '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+                )
+            })
             .take(3)
-            .collect();
-        if digits.is_empty() {
+            .map(char::len_utf8)
+            .sum();
+        if len == 0 {
             return None;
         }
-        let (value, _) = crate::number::parse_number(&digits)?;
+        let (value, _) = crate::number::parse_number(&s[..len])?;
         let n = u32::try_from(value.to_i128()?).ok()?;
-        Some((n, digits.len()))
+        Some((n, len))
     };
     let first = text.chars().next()?;
     if matches!(first, '（' | '(') {
@@ -861,10 +1150,11 @@ fn marker_at(text: &str) -> Option<(u32, usize)> {
         .then(|| (n, len + '是'.len_utf8()))
 }
 
-/// An ASCII word of the lexicon (`up`, `of which`) counts only as a whole word.
+/// An ASCII word of the lexicon (`up`, `of which`) counts only as a whole word (a hyphen joins
+/// words: `follow-up` holds no `up`).
 fn whole_ascii_word(body: &str, range: Range<usize>) -> bool {
     let word = &body[range.clone()];
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-');
     let first = word.chars().next();
     let last = word.chars().next_back();
     let before = body[..range.start].chars().next_back();
@@ -913,6 +1203,22 @@ fn encode(text: &str, quantities: &[Quantity], tokens: &[Token]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unit_hints_start_with_a_listed_character() {
+        for (class, hints) in super::UNIT_HINTS {
+            for hint in *hints {
+                let first = hint.chars().next().unwrap_or(' ');
+                assert!(super::HINT_STARTS.contains(&first), "{class:?}: {hint}");
+                assert!(
+                    super::unit_hints(&format!("共计12{hint}")).contains(class),
+                    "{hint}"
+                );
+            }
+        }
+        assert!(super::unit_hints("共计12件，完成").contains(&super::QClass::Cheng));
+        assert!(super::unit_hints("共计12件").is_empty());
+    }
+
     use super::*;
 
     fn kinds(s: &Statement) -> Vec<String> {

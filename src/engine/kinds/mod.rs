@@ -60,6 +60,16 @@ pub trait Kind: std::fmt::Debug + Send + Sync {
         false
     }
 
+    /// True when the kind reads the document's statement model (`crate::statement`).
+    fn reads_statements(&self) -> bool {
+        false
+    }
+
+    /// Adds to `gate` the statements this rule needs read into tokens (kinds that read the
+    /// statement model only; a kind that reads statements without adding reads none of those
+    /// the other rules turn away).
+    fn gate_statements(&self, _gate: &mut crate::statement::Gate) {}
+
     /// True when the kind ignores scopes and runs once per document.
     fn per_document(&self) -> bool {
         false

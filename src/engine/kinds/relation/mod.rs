@@ -105,6 +105,11 @@ pub enum Check {
     /// markers 一是, 二是 … from one), `$quoted` (quoted items), or `$items` (words separated by
     /// `、`, a list that may be abridged: only more items than stated is an error).
     Count,
+    /// Subjects paired one to one with values (`A、B、C分别增长x、y`): the words of `$subjects`
+    /// separated by `、` against the figures of `$values`. Only fewer values than subjects, and
+    /// more than one, is an error: one value applies to every subject, and `和` may join words
+    /// inside one subject, so the subjects counted are a lower bound.
+    Arity,
 }
 
 const CHECKS: &[(&str, Check)] = &[
@@ -120,6 +125,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("compare", Check::Compare),
     ("count", Check::Count),
     ("multiple", Check::Multiple),
+    ("arity", Check::Arity),
 ];
 
 impl Check {
@@ -137,6 +143,7 @@ impl Check {
             Check::Average => (&["from", "to", "change", "start", "end"], "change"),
             Check::Compare => (&["verb"], "verb"),
             Check::Count => (&["n"], "n"),
+            Check::Arity => (&["subjects", "values"], "values"),
             Check::Multiple => (&["from", "to", "change"], "change"),
         }
     }
@@ -175,6 +182,9 @@ pub struct Relation {
     /// The cue classes the shapes expect right after `//`; `None` when some shape expects
     /// something else there.
     opening: Option<Vec<usize>>,
+    /// The first characters of the words of the `opening` classes, sorted: a statement that
+    /// starts with another character is not joined (no lexicon search needed).
+    opening_chars: Vec<char>,
     directions: [String; 2],
     not_after: Vec<(String, Vec<usize>)>,
     slot_names: Vec<String>,
@@ -382,9 +392,19 @@ impl Relation {
                 }
             }
         }
+        let mut opening_chars: Vec<char> = match &opening {
+            Some(classes) => (0..lexicon.len())
+                .filter(|&w| classes.contains(&lexicon.class_of(w)))
+                .filter_map(|w| lexicon.word(w).chars().next())
+                .collect(),
+            None => Vec::new(),
+        };
+        opening_chars.sort_unstable();
+        opening_chars.dedup();
         Some(Relation {
             label_overlap: raw.label_overlap.as_ref().map_or(2, |o| *o.get_ref()).max(1),
             opening,
+            opening_chars,
             paragraphs: paragraphs?,
             directions,
             labels,
@@ -428,6 +448,21 @@ impl Kind for Relation {
         true
     }
 
+    fn reads_statements(&self) -> bool {
+        true
+    }
+
+    /// A statement is read when it holds the cue words some shape cannot match without.
+    /// Paragraph rules add nothing: [`crate::statement::pairs`] reads the statements it joins.
+    fn gate_statements(&self, gate: &mut crate::statement::Gate) {
+        if self.paragraphs {
+            return;
+        }
+        for shape in &self.shapes {
+            gate.add(shape.required());
+        }
+    }
+
     /// Checks the statements inside one unit.
     fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         if self.paragraphs {
@@ -439,6 +474,13 @@ impl Kind for Relation {
                     return true;
                 };
                 let head = text.trim_start();
+                if head
+                    .chars()
+                    .next()
+                    .is_none_or(|c| self.opening_chars.binary_search(&c).is_err())
+                {
+                    return false;
+                }
                 let end = head.char_indices().nth(8).map_or(head.len(), |(i, _)| i);
                 lexicon
                     .find_iter(&head[..end])
@@ -471,10 +513,10 @@ impl Kind for Relation {
 
 impl Relation {
     fn check_statement(&self, doc: &Document, s: &Statement, out: &mut Vec<Hit>) {
-        let abstains = s.tokens.iter().any(|t| match t.kind {
-            TokenKind::Cue { class, .. } => self.abstain.contains(&class),
-            _ => false,
-        });
+        let abstains = self
+            .abstain
+            .iter()
+            .any(|&class| s.features.contains(crate::statement::Features::of_class(class)));
         if abstains {
             return;
         }
@@ -490,16 +532,35 @@ impl Relation {
             // Each start is the leftmost match at or after the previous start's next token, so
             // only tokens where a match can begin are tried.
             let mut from = 0;
-            while let Some(found) = shape.anywhere.find_at(&s.code, from) {
+            let mut caps = shape.regex.create_captures();
+            while from < s.code.len() {
+                use regex_automata::{Anchored, Input};
+                let anchored = if shape.at_start {
+                    Anchored::Yes
+                } else {
+                    Anchored::No
+                };
+                let Some(found) = shape
+                    .regex
+                    .search(&Input::new(&s.code).range(from..).anchored(anchored))
+                else {
+                    break;
+                };
                 let start = found.start() / 3;
                 from = found.start() + 3;
                 if shape.at_start {
-                    from = s.code.len() + 1;
+                    from = s.code.len();
                 }
-                let Some(caps) = shape.anchored.captures(&s.code[3 * start..]) else {
+                shape.regex.search_captures(
+                    &Input::new(&s.code)
+                        .range(3 * start..)
+                        .anchored(Anchored::Yes),
+                    &mut caps,
+                );
+                if !caps.is_match() {
                     continue;
-                };
-                let binding = Binding::new(s, shape, &caps, start);
+                }
+                let binding = Binding::new(s, shape, &caps);
                 let Some(report) = binding.report_range(&self.report) else {
                     continue;
                 };
@@ -636,6 +697,7 @@ impl Relation {
                 Some(arith::average_change(from, to, change, years).map(|a| vec![("actual", a)]))
             })(),
             Check::Count => self.evaluate_count(b),
+            Check::Arity => self.evaluate_arity(b),
             Check::Multiple => (|| {
                 let (from, to, change) = (b.one("from")?, b.one("to")?, b.one("change")?);
                 Some(arith::multiple(from, to, change).map(|a| vec![("actual", a)]))
@@ -764,6 +826,36 @@ impl Relation {
         Some(wrong.then(|| vec![("listed", listed.to_string()), ("stated", n.text.clone())]))
     }
 
+    fn evaluate_arity(&self, b: &Binding<'_>) -> Option<Option<Vec<(&'static str, String)>>> {
+        use crate::statement::Sep;
+        let subjects = b.range("subjects")?;
+        let mut depth = 0usize;
+        let mut stated = 1usize;
+        for token in &b.statement.tokens[subjects] {
+            match token.kind {
+                TokenKind::Sep(Sep::Open) => depth += 1,
+                TokenKind::Sep(Sep::Close) => depth = depth.saturating_sub(1),
+                TokenKind::Sep(Sep::Enum) if depth == 0 => stated += 1,
+                _ => {}
+            }
+        }
+        // Every figure counts, approximate ones too (`19万吨以上` is a value of its subject).
+        let values = b.range("values")?;
+        let listed = b.statement.tokens[values]
+            .iter()
+            .filter(|t| matches!(t.kind, TokenKind::Quantity(_)))
+            .count();
+        if listed < 2 || stated < 2 {
+            return None;
+        }
+        Some((listed < stated).then(|| {
+            vec![
+                ("listed", listed.to_string()),
+                ("stated", stated.to_string()),
+            ]
+        }))
+    }
+
     fn direction_word(&self, sign: Sign) -> String {
         let [up, down] = &self.directions;
         if sign > 0 { up } else { down }.clone()
@@ -827,21 +919,21 @@ impl<'s> Binding<'s> {
     fn new(
         statement: &'s Statement,
         shape: &'s Shape,
-        caps: &regex::Captures<'_>,
-        start: usize,
+        caps: &regex_automata::util::captures::Captures,
     ) -> Binding<'s> {
+        // Capture spans are byte offsets into the whole code string.
         let mut slots = Vec::new();
         for (slot, &group) in shape.slots.iter().zip(&shape.groups) {
-            if let Some(m) = caps.get(group) {
-                let tokens = shape::tokens_of(m.range(), start);
+            if let Some(m) = caps.get_group(group) {
+                let tokens = shape::tokens_of(m.range(), 0);
                 if !tokens.is_empty() {
                     slots.push((slot.name.clone(), tokens));
                 }
             }
         }
         let whole = caps
-            .get(0)
-            .map_or(0..0, |m| shape::tokens_of(m.range(), start));
+            .get_group(0)
+            .map_or(0..0, |m| shape::tokens_of(m.range(), 0));
         let extent = if whole.is_empty() {
             0..0
         } else {

@@ -50,10 +50,9 @@ pub struct Slot {
 /// A compiled shape.
 #[derive(Debug)]
 pub struct Shape {
-    /// The shape anchored at the start of the code string.
-    pub anchored: regex::Regex,
-    /// The shape anywhere (a statement without a match is not searched position by position).
-    pub anywhere: regex::Regex,
+    /// The shape's regex over the code string: searched unanchored to find where matches may
+    /// start, then anchored at each start for the slots (one compiled regex serves both).
+    pub regex: regex_automata::meta::Regex,
     pub slots: Vec<Slot>,
     /// The shape starts with `^`: it is tried at the statement's start only (after a gap).
     pub at_start: bool,
@@ -69,6 +68,13 @@ impl Shape {
         self.required
             .iter()
             .all(|any| any.iter().any(|&f| features.contains(f)))
+    }
+}
+
+impl Shape {
+    /// For each element every match must contain, the token features one of which it needs.
+    pub fn required(&self) -> &[Vec<usize>] {
+        &self.required
     }
 }
 
@@ -167,8 +173,8 @@ fn sep_code(sep: Sep) -> String {
     escape(code::sep(sep))
 }
 
-/// The gap class: labels, periods and cues outside the barrier classes.
-fn gap_class(options: &Options<'_>) -> String {
+/// The codes a gap may hold: labels, periods and cues outside the barrier classes.
+fn gap_codes(options: &Options<'_>) -> Vec<u32> {
     let lexicon = options.lexicon;
     let mut codes = vec![code::LABEL, code::YEAR, code::PERIOD];
     for word in 0..lexicon.len() {
@@ -176,7 +182,12 @@ fn gap_class(options: &Options<'_>) -> String {
             codes.push(code::cue(word) as u32);
         }
     }
-    class_of_codes(codes)
+    codes
+}
+
+/// The gap class: labels, periods and cues outside the barrier classes.
+fn gap_class(options: &Options<'_>) -> String {
+    class_of_codes(gap_codes(options))
 }
 
 /// Parses and compiles one shape. Errors are plain messages (the caller points at the shape).
@@ -194,7 +205,6 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
         slots: Vec::new(),
         words,
         pos: 0,
-        depth: 0,
         required: Vec::new(),
         alternatives_at_top: false,
     };
@@ -205,35 +215,33 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
     if parser.slots.is_empty() {
         return Err("the shape names no slot (`$name:type`)".to_owned());
     }
-    let build = |prefix: &str| {
-        regex::RegexBuilder::new(&format!("{prefix}{lead}(?:{body})"))
-            .size_limit(1 << 24)
-            .dfa_size_limit(1 << 24)
-            .build()
-            .map_err(|e| format!("the shape is too large or invalid: {e}"))
-    };
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(1 << 24))
+        .hybrid_cache_capacity(1 << 22);
+    let regex = regex_automata::meta::Builder::new()
+        .configure(config)
+        .build(&format!("{lead}(?:{body})"))
+        .map_err(|e| format!("the shape is too large or invalid: {e}"))?;
     let required = if parser.alternatives_at_top {
         Vec::new()
     } else {
         std::mem::take(&mut parser.required)
     };
-    let anchored = build("^")?;
     let groups = parser
         .slots
         .iter()
         .map(|slot| {
             let name = format!("s_{}", slot.name);
-            anchored
-                .capture_names()
-                .position(|n| n == Some(name.as_str()))
+            regex
+                .group_info()
+                .to_index(regex_automata::PatternID::ZERO, &name)
                 .unwrap_or(0)
         })
         .collect();
     Ok(Shape {
         required,
         groups,
-        anchored,
-        anywhere: build(if at_start { "^" } else { "" })?,
+        regex,
         slots: parser.slots,
         at_start,
     })
@@ -245,10 +253,9 @@ struct Parser<'a, 'o> {
     slots: Vec<Slot>,
     words: Vec<&'a str>,
     pos: usize,
-    /// Group depth: elements at depth 0 outside alternatives are required.
-    depth: usize,
     required: Vec<Vec<usize>>,
-    /// The top level has alternatives: nothing is required of all matches.
+    /// The group being parsed (the whole shape at the top) has alternatives: nothing inside is
+    /// required of all its matches.
     alternatives_at_top: bool,
 }
 
@@ -258,9 +265,7 @@ impl Parser<'_, '_> {
         let mut alts = vec![self.sequence()?];
         while self.words.get(self.pos) == Some(&"|") {
             self.pos += 1;
-            if self.depth == 0 {
-                self.alternatives_at_top = true;
-            }
+            self.alternatives_at_top = true;
             alts.push(self.sequence()?);
         }
         Ok(if alts.len() == 1 {
@@ -281,15 +286,23 @@ impl Parser<'_, '_> {
             self.pos += 1;
             let region = word.strip_prefix('$').and_then(|w| w.strip_suffix("=["));
             let element = if word == "[" || region.is_some() {
-                self.depth += 1;
+                // What the group requires counts for the shape when the group must occur once
+                // or more and has no alternatives of its own.
+                let outer_required = std::mem::take(&mut self.required);
+                let outer_alternatives = std::mem::replace(&mut self.alternatives_at_top, false);
                 let inner = self.alternatives();
-                self.depth -= 1;
+                let inner_required = std::mem::replace(&mut self.required, outer_required);
+                let inner_alternatives =
+                    std::mem::replace(&mut self.alternatives_at_top, outer_alternatives);
                 let inner = inner?;
                 let Some(close) = self.words.get(self.pos).copied() else {
                     return Err("a `[` group is not closed with `]`".to_owned());
                 };
                 self.pos += 1;
                 let suffix = &close[1..];
+                if !inner_alternatives && matches!(suffix, "" | "+") {
+                    self.required.extend(inner_required);
+                }
                 if let Some(region) = region {
                     // A named region: its quantities of the slot's type are the items.
                     let (name, ty) = region.split_once(':').unwrap_or((region, "any"));
@@ -338,7 +351,7 @@ impl Parser<'_, '_> {
             _ => (word, false),
         };
         let regex = self.element(base)?;
-        if !optional && self.depth == 0 {
+        if !optional {
             if let Some(features) = self.features(base) {
                 self.required.push(features);
             }
@@ -352,11 +365,12 @@ impl Parser<'_, '_> {
 
     fn element(&mut self, word: &str) -> Result<String, String> {
         if word == "..." {
+            // One class, not an alternation: a bounded repetition copies it max-gap × 4 times.
+            let mut codes = gap_codes(self.options);
+            codes.extend([Sep::Comma, Sep::Enum].map(|sep| code::sep(sep) as u32));
             let wide = format!(
-                "(?:{}|{}|{}){{0,{}}}?",
-                gap_class(self.options),
-                sep_code(Sep::Comma),
-                sep_code(Sep::Enum),
+                "{}{{0,{}}}?",
+                class_of_codes(codes),
                 self.options.max_gap * 4
             );
             return Ok(wide);
