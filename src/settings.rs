@@ -124,6 +124,14 @@ fn issue(
 /// Reads and checks a configuration file; every problem is returned with its position.
 pub fn load(path: &Path) -> Result<Config, Vec<RuleIssue>> {
     let display = path.display().to_string();
+    if let Some(why) = crate::walk::not_regular(path) {
+        return Err(vec![issue(
+            &display,
+            &Arc::from(""),
+            0..0,
+            format!("cannot read the configuration file: {why}"),
+        )]);
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![issue(
             &display,
@@ -132,8 +140,15 @@ pub fn load(path: &Path) -> Result<Config, Vec<RuleIssue>> {
             format!("cannot read the configuration file: {e}"),
         )]
     })?;
-    let source: Arc<str> = Arc::from(text.as_str());
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+    parse(path, &text)
+}
+
+/// Checks the text of the configuration file `path` (relative rule paths are resolved from its
+/// folder); every problem is returned with its position. No IO.
+pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<RuleIssue>> {
+    let display = path.display().to_string();
+    let source: Arc<str> = Arc::from(text);
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
         vec![issue(
             &display,
             &source,

@@ -5,7 +5,7 @@
 use std::io::{self, IsTerminal};
 
 use crate::cli::ConfigArgs;
-use crate::report::human::render_rule_issues;
+use crate::report::human::{render_issues, render_rule_issues};
 use crate::rules::RuleIssue;
 use crate::EXIT_ERROR;
 
@@ -20,6 +20,15 @@ pub fn report_issues(issues: &[RuleIssue]) -> u8 {
     EXIT_ERROR
 }
 
+/// Prints configuration issues to stderr and gives the exit code for them.
+pub fn report_config_issues(issues: &[RuleIssue]) -> u8 {
+    eprint!(
+        "{}",
+        render_issues(issues, stderr_color(), "the configuration")
+    );
+    EXIT_ERROR
+}
+
 /// Finds and loads the configuration: `--config`, else the nearest file, unless `--isolated`.
 pub fn load_config(args: &ConfigArgs) -> Result<crate::settings::Config, u8> {
     if args.isolated {
@@ -27,7 +36,7 @@ pub fn load_config(args: &ConfigArgs) -> Result<crate::settings::Config, u8> {
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     match crate::settings::discover(&cwd, args.config.as_deref()) {
-        Some(path) => crate::settings::load(&path).map_err(|issues| report_issues(&issues)),
+        Some(path) => crate::settings::load(&path).map_err(|issues| report_config_issues(&issues)),
         None => Ok(crate::settings::Config::default()),
     }
 }

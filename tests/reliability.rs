@@ -559,3 +559,422 @@ fn decoding_offsets_of_utf16_count_surrogate_pairs() {
         vec![Some(2), Some(4), Some(8), Some(10)]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Streamed output and inputs (issue 16, items 5 and 6).
+
+/// Copies the labelled corpus (text, Markdown, HTML) into `dir` until there are `count` files,
+/// in sub-folders so that input order is not creation order.
+fn many_files(dir: &Path, count: usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut sources = Vec::new();
+    let mut stack = vec![root];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("corpus").flatten() {
+                stack.push(entry.path());
+            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "txt" || e == "md" || e == "html")
+        {
+            sources.push(path);
+        }
+    }
+    sources.sort();
+    assert!(sources.len() > 5, "corpus/ holds documents");
+    for i in 0..count {
+        let source = &sources[i % sources.len()];
+        let name = source.file_name().expect("name").to_string_lossy();
+        let sub = dir.join(format!("{}", (count - i) % 7));
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        std::fs::copy(source, sub.join(format!("{i}-{name}"))).expect("copy");
+    }
+}
+
+#[test]
+fn issue_16_output_bytes_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // Enough files that workers finish out of order (and, with two threads, often do).
+    many_files(dir.path(), 100);
+    for format in ["json", "jsonl", "human", "sarif"] {
+        let run = |threads: &str| {
+            let out = tally(dir.path())
+                .args(["check", ".", "--format", format, "-j", threads])
+                .output()
+                .expect("run");
+            assert_eq!(out.status.code(), Some(1), "{format} -j {threads}");
+            // The human summary ends with the elapsed time, the only part that may differ (the
+            // machine formats carry no time).
+            let text = String::from_utf8(out.stdout).expect("UTF-8");
+            let end = match format {
+                "human" => text.rfind(" in "),
+                _ => None,
+            };
+            text[..end.unwrap_or(text.len())].to_owned()
+        };
+        let one = run("1");
+        assert!(one.len() > 10_000, "{format}: findings were written");
+        let other = run("2");
+        let differ = one.bytes().zip(other.bytes()).position(|(a, b)| a != b);
+        assert!(
+            one == other,
+            "{format}: -j1 and -j2 differ at byte {differ:?} (lengths {} and {})",
+            one.len(),
+            other.len()
+        );
+    }
+}
+
+#[test]
+fn issue_16_results_are_written_as_soon_as_each_document_is_done() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("a.txt"), "5年来对对全区开展评查。\n").expect("write");
+    // A document that takes a while to check, after the first one.
+    let line = "全区开展评查工作，申报示范点2个，占比为百分之三十。\n";
+    std::fs::write(dir.path().join("b.txt"), line.repeat(30_000)).expect("write");
+    let started = std::time::Instant::now();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tally"))
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "b.txt", "--format", "jsonl", "-j", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    // The header record comes first; then the first document's findings.
+    let mut first = String::new();
+    while !first.contains("\"diagnostic\"") {
+        first.clear();
+        assert!(
+            stdout.read_line(&mut first).expect("a line") > 0,
+            "no diagnostic record"
+        );
+    }
+    let first_at = started.elapsed();
+    assert!(first.contains("\"a.txt\""), "{first}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("rest");
+    child.wait().expect("wait");
+    let total = started.elapsed();
+    assert!(
+        first_at * 2 < total,
+        "the first result came after {first_at:?} of {total:?}: output is not streamed"
+    );
+}
+
+#[test]
+fn issue_16_the_exit_status_counts_findings_when_the_output_pipe_closes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tmp");
+    // Far more output than a pipe holds, so writing after the reader has gone fails.
+    std::fs::write(dir.path().join("many.txt"), "对对\n".repeat(20_000)).expect("write");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tally"))
+        .current_dir(dir.path())
+        .args(["check", "many.txt", "--format", "concise"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("first line");
+    assert!(first.starts_with("many.txt:1:1:"), "{first}");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings exit 1, as `| head -1`"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+/// Runs with a time limit: a FIFO must be refused, not opened (opening one blocks).
+#[cfg(unix)]
+fn tally_in_time(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = tally(dir);
+    cmd.args(args).timeout(std::time::Duration::from_secs(60));
+    cmd.output().expect("run")
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_16_a_fifo_or_device_named_as_input_is_an_error_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    mkfifo(&dir.path().join("pipe.txt"));
+    std::fs::write(dir.path().join("a.txt"), "5年来对对全区开展评查。\n").expect("write");
+    std::fs::write(dir.path().join("list"), "pipe.txt\n/dev/zero\n").expect("write");
+    for args in [
+        &[
+            "check",
+            "pipe.txt",
+            "/dev/zero",
+            "a.txt",
+            "--format",
+            "json",
+        ][..],
+        &["check", "--files-from", "list", "a.txt", "--format", "json"][..],
+    ] {
+        let out = tally_in_time(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let errors = v["errors"].as_array().expect("errors");
+        let says = |path: &str, what: &str| {
+            errors.iter().any(|e| {
+                e["path"] == path
+                    && e["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("not a regular file") && m.contains(what))
+            })
+        };
+        assert!(says("pipe.txt", "FIFO"), "{args:?}: {errors:?}");
+        assert!(
+            says("/dev/zero", "character device"),
+            "{args:?}: {errors:?}"
+        );
+        assert_eq!(v["summary"]["files"], 1, "a.txt is still checked");
+        assert!(v["summary"]["diagnostics"].as_u64() > Some(0));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_16_a_fifo_as_rule_file_or_configuration_is_an_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    mkfifo(&dir.path().join("rules.toml"));
+    std::fs::write(dir.path().join("a.txt"), "好。\n").expect("write");
+    let out = tally_in_time(dir.path(), &["check", "--rules", "rules.toml", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rules.toml") && stderr.contains("not a regular file (a FIFO)"),
+        "{stderr}"
+    );
+    let out = tally_in_time(dir.path(), &["check", "--config", "rules.toml", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a regular file (a FIFO)"), "{stderr}");
+}
+
+#[test]
+fn issue_16_threads_are_capped_at_a_multiple_of_the_cores_with_a_note() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("a.txt"), "5年来对对全区开展评查。\n").expect("write");
+    let started = std::time::Instant::now();
+    let out = tally(dir.path())
+        .args(["check", "a.txt", "-j", "100000", "--format", "concise"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(
+        stderr.contains("-j 100000 is more than 4 threads per core")
+            && stderr.contains(&format!("using {}", cores * 4)),
+        "{stderr}"
+    );
+    // 100 000 threads took minutes to start; the capped pool takes no time.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_16_a_symlink_loop_in_a_rules_folder_is_read_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(rules.join("sub")).expect("mkdir");
+    std::fs::write(rules.join("mine.toml"), MY_RULE).expect("write");
+    std::os::unix::fs::symlink("..", rules.join("sub/loop")).expect("symlink");
+    std::os::unix::fs::symlink("../sub", rules.join("sub/again")).expect("symlink");
+    std::fs::write(dir.path().join("a.txt"), "the the report\n").expect("write");
+    let out = tally_in_time(
+        dir.path(),
+        &[
+            "check",
+            "--rules",
+            "rules",
+            "--select",
+            "repeat/mine",
+            "a.txt",
+            "--format",
+            "concise",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("already defined"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("repeat/mine"));
+}
+
+/// A rule file with one rule, `repeat/mine` (doubled words), its `id =` on line 2.
+const MY_RULE: &str = "[[rule]]\nid = \"repeat/mine\"\nname = \"mine\"\nkind = \"repeat\"\nseverity = \"warning\"\nmessage = \"doubled\"\ndescription = \"Doubled words.\"\n[rule.repeat]\nwords = true\n";
+
+#[test]
+fn issue_16_a_duplicate_rule_id_is_reported_at_its_id_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("a.toml"), MY_RULE).expect("write");
+    std::fs::write(dir.path().join("b.toml"), format!("# copy\n\n{MY_RULE}")).expect("write");
+    std::fs::write(dir.path().join("t.txt"), "好。\n").expect("write");
+    let out = tally(dir.path())
+        .args(["check", "--rules", "a.toml", "--rules", "b.toml", "t.txt"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("b.toml:4:6: rule id `repeat/mine` is already defined at a.toml:2"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("4 │ id = \"repeat/mine\""), "{stderr}");
+}
+
+#[test]
+fn issue_16_a_named_binary_or_undecodable_file_is_an_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("image.txt"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    )
+    .expect("write");
+    // UTF-16LE without a byte order mark, with one lone surrogate.
+    let mut utf16: Vec<u8> = "全区开展评查工作。\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    utf16.extend_from_slice(&0xD800u16.to_le_bytes());
+    std::fs::write(dir.path().join("utf16.txt"), &utf16).expect("write");
+    std::fs::write(dir.path().join("a.txt"), "5年来对对全区开展评查。\n").expect("write");
+    let out = tally(dir.path())
+        .args([
+            "check",
+            "image.txt",
+            "utf16.txt",
+            "a.txt",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let errors: Vec<&str> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter(|e| {
+            e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not text"))
+        })
+        .map(|e| e["path"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(errors, ["image.txt", "utf16.txt"]);
+    assert_eq!(v["summary"]["files"], 1);
+    // Found in a folder, a binary file is skipped as before.
+    let out = tally(dir.path())
+        .args(["check", ".", "--glob", "!a.txt", "--glob", "!utf16.txt"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn issue_16_a_selection_that_matches_no_rule_is_an_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("a.txt"), "5年来对对全区开展评查。\n").expect("write");
+    let out = tally(dir.path())
+        .args([
+            "check", "a.txt", "--select", "nothing/", "--select", "repeat/",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--select `nothing/` matches no rule"),
+        "{stderr}"
+    );
+    std::fs::write(dir.path().join("tally.toml"), "select = [\"nope/\"]\n").expect("write");
+    let out = tally(dir.path())
+        .args(["check", "a.txt"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("tally.toml: select `nope/` matches no rule"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn issue_16_configuration_errors_are_counted_as_configuration_errors() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("tally.toml"), "bogus = 1\n").expect("write");
+    std::fs::write(dir.path().join("a.txt"), "好。\n").expect("write");
+    let out = tally(dir.path())
+        .args(["check", "a.txt"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 error in the configuration"), "{stderr}");
+    assert!(!stderr.contains("rule files"), "{stderr}");
+}
+
+/// A write error while fixing (here `File too large` from a file-size limit, as a full disk
+/// gives `No space left on device`) is said to be one, not that the file could not be read.
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_16_a_write_error_during_fix_is_not_called_unreadable() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = "政府于2020429日公布。\n".repeat(2_000);
+    std::fs::write(dir.path().join("big.txt"), &text).expect("write");
+    // Ignored signals stay ignored across exec: the write fails instead of killing tally.
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 16; exec \"$0\" check --fix big.txt",
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("tally"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("error: big.txt: cannot write fixes"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("fixes to 1 file could not be written"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("could not be read"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("big.txt")).expect("read"),
+        text
+    );
+    no_temp_files(dir.path());
+}

@@ -4,6 +4,7 @@
 //! engine.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::{RuleIssue, BUILTIN_PACKS};
@@ -37,7 +38,7 @@ fn read_path(path: &Path, packs: &mut Vec<Result<Pack, RuleIssue>>) {
     let display = path.display().to_string();
     if path.is_dir() {
         let mut files = Vec::new();
-        collect_toml(path, &mut files);
+        collect_toml(path, &mut BTreeSet::new(), &mut files);
         files.sort();
         if files.is_empty() {
             packs.push(Err(RuleIssue::whole_file(
@@ -48,6 +49,14 @@ fn read_path(path: &Path, packs: &mut Vec<Result<Pack, RuleIssue>>) {
         for file in files {
             read_path(&file, packs);
         }
+        return;
+    }
+    // A FIFO or a device would block the run or never end.
+    if let Some(why) = crate::walk::not_regular(path) {
+        packs.push(Err(RuleIssue::whole_file(
+            &display,
+            &format!("cannot read rule file: {why}"),
+        )));
         return;
     }
     match std::fs::read(path) {
@@ -71,16 +80,30 @@ fn read_path(path: &Path, packs: &mut Vec<Result<Pack, RuleIssue>>) {
     }
 }
 
-fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The `.toml` files under `dir`, following symlinks but never into a folder or file already
+/// seen (by its canonical path): a symlink loop, or two links to one folder, is read once.
+/// Entries are visited in sorted order so the name a file is shown under never depends on the
+/// file system's order.
+fn collect_toml(dir: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    let Ok(canonical) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(canonical) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
         if path.is_dir() {
-            collect_toml(&path, out);
+            collect_toml(&path, seen, out);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen.insert(key) {
+                out.push(path);
+            }
         }
     }
 }
