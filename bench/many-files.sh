@@ -24,5 +24,5 @@ bytes=$(du -sb "$work/c" | cut -f1)
 echo "corpus: $count files, $(python3 -c "print(f'{$bytes/1e6:.1f}')") MB (from $src)"
 /usr/bin/time -f '%e %M' -o "$work/time" target/release/tally check "$work/c" --format jsonl > "$work/out.jsonl" 2> /dev/null || true
 read -r secs rss < <(tail -n 1 "$work/time")
-lines=$(wc -l < "$work/out.jsonl")
+lines=$(grep -c '^{"type":"diagnostic"' "$work/out.jsonl" || true)
 python3 -c "print(f'tally --format jsonl: {$secs:.2f} s, {$count/$secs:.0f} files/s, peak RSS {$rss/1024:.1f} MiB, {$lines} findings')"

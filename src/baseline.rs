@@ -3,7 +3,7 @@
 //!
 //! A fingerprint is the rule id, the matched text with whitespace normalised, and the occurrence
 //! index of that (rule, text) pair in the document — never a line number, which moves whenever a
-//! line is added above.
+//! line is added above. The fingerprints of the machine outputs add the file's path.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -27,8 +27,26 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     hash
 }
 
-/// Fingerprints of a document's findings, in the same order.
+/// Fingerprints of a document's findings, in the same order, without the path: a baseline keys
+/// them by path already, and SARIF's `partialFingerprints` are combined with the location by
+/// their consumers.
 pub fn fingerprints(doc: &Document, findings: &[Finding], rules: &RuleSet) -> Vec<String> {
+    prints(None, doc, findings, rules)
+}
+
+/// Fingerprints that also name the file (its [`key`]), as JSON, JSON Lines and SARIF
+/// `fingerprints` report them: the same finding has the same fingerprint in every run and format,
+/// and two findings of one run never share one.
+pub fn output_fingerprints(doc: &Document, findings: &[Finding], rules: &RuleSet) -> Vec<String> {
+    prints(Some(key(&doc.path)), doc, findings, rules)
+}
+
+fn prints(
+    path: Option<&str>,
+    doc: &Document,
+    findings: &[Finding],
+    rules: &RuleSet,
+) -> Vec<String> {
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     findings
         .iter()
@@ -41,7 +59,10 @@ pub fn fingerprints(doc: &Document, findings: &[Finding], rules: &RuleSet) -> Ve
             let n = seen.entry((rule.clone(), text.clone())).or_insert(0);
             let index = *n;
             *n += 1;
-            let key = format!("{rule}\u{0}{text}\u{0}{index}");
+            let key = match path {
+                None => format!("{rule}\u{0}{text}\u{0}{index}"),
+                Some(path) => format!("{path}\u{0}{rule}\u{0}{text}\u{0}{index}"),
+            };
             format!("{:016x}", fnv1a(key.as_bytes()))
         })
         .collect()

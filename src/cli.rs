@@ -48,6 +48,17 @@ pub enum Command {
         #[arg(long)]
         tables: bool,
     },
+    /// Print a shell completion script, e.g. `tally completions bash > ~/.local/share/bash-completion/completions/tally`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff), e.g. `tally man > tally.1` or `tally man check > tally-check.1`.
+    Man {
+        /// A subcommand whose page to print instead of tally's.
+        subcommand: Option<String>,
+    },
     /// Run the embedded examples of every rule (built-in and given rule files).
     Test {
         /// Extra rule files or folders to test (in addition to the built-in packs).
@@ -109,6 +120,15 @@ pub struct CheckArgs {
     /// Add (`*.html`) or exclude (`!draft/**`) file globs when walking folders; default `*.txt`, `*.md`.
     #[arg(long = "glob", value_name = "GLOB")]
     pub globs: Vec<String>,
+    /// Also check hidden files and folders when walking folders (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not honour `.gitignore`, `.ignore` and `.git/info/exclude` when walking folders.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// List the files that would be checked, one per line, and exit without checking them.
+    #[arg(long)]
+    pub show_files: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// Only run rules whose id starts with PREFIX (repeatable), e.g. `ratio/`.
@@ -140,6 +160,16 @@ pub struct CheckArgs {
     /// After the findings, print counts per category and rule and the files with most findings.
     #[arg(long)]
     pub summary: bool,
+    /// After the run, print to stderr the time spent per stage (decode, prefilter, statement
+    /// model, rules, report), per rule kind and for the slowest rules.
+    #[arg(long)]
+    pub timings: bool,
+    /// Write the report to FILE instead of standard output (created or replaced; no colour).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Exit with 0 even when findings are reported (errors reading inputs or rules still give 2).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Worker threads (0: one per core).
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,

@@ -1,4 +1,4 @@
-//! The subcommands: `check`, `rules`, `explain`, `test`.
+//! The subcommands: `check`, `rules`, `explain`, `test`, `config`, `extract`, `completions`, `man`.
 
 use std::io::{self, Write};
 
@@ -19,6 +19,44 @@ pub fn show_config(args: &ConfigArgs) -> u8 {
         }
         Err(code) => code,
     }
+}
+
+/// `tally completions SHELL`: the completion script on stdout.
+pub fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut out = io::stdout().lock();
+    clap_complete::generate(shell, &mut command, "tally", &mut out);
+    EXIT_CLEAN
+}
+
+/// `tally man [SUBCOMMAND]`: the man page (roff) of tally or of one subcommand on stdout.
+pub fn man(subcommand: Option<&str>) -> u8 {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    command.build();
+    let page = match subcommand {
+        None => clap_mangen::Man::new(command),
+        Some(name) => match command.find_subcommand(name) {
+            // `tally-check(1)`, as git and cargo name their subcommands' pages.
+            Some(sub) => {
+                let sub = sub
+                    .clone()
+                    .bin_name(format!("tally {name}"))
+                    .version(env!("CARGO_PKG_VERSION"));
+                clap_mangen::Man::new(sub).title(format!("tally-{name}"))
+            }
+            None => {
+                eprintln!("error: no subcommand `{name}` (`tally --help` lists them)");
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    if let Err(err) = page.render(&mut roff) {
+        eprintln!("error: cannot render the man page: {err}");
+        return EXIT_ERROR;
+    }
+    let _ = io::stdout().lock().write_all(&roff);
+    EXIT_CLEAN
 }
 
 /// Loads rules or prints every rule-file issue to stderr.

@@ -1,6 +1,7 @@
 //! Generated documentation: `docs/rules/<category>/<slug>.md` for every built-in rule, the index
-//! `docs/rules/README.md`, and the JSON schemas `schemas/rule-file.json` and
-//! `schemas/tally-toml.json`. All of it is checked in; `tests/generated.rs` fails when the files
+//! `docs/rules/README.md`, and the JSON schemas `schemas/rule-file.json`,
+//! `schemas/tally-toml.json` and (from [`crate::report::schema`]) `schemas/output-json.json` and
+//! `schemas/output-jsonl.json`. All of it is checked in; `tests/generated.rs` fails when the files
 //! differ from what [`generate`] makes (ruff's `generate_docs.rs` / `generate_json_schema.rs`).
 //!
 //! Regenerate with `cargo run --example generate_docs`.
@@ -60,6 +61,14 @@ pub fn generate() -> Result<Vec<GeneratedFile>, Vec<RuleIssue>> {
     files.push(GeneratedFile {
         path: "schemas/tally-toml.json".to_owned(),
         contents: render_json(&config_schema()),
+    });
+    files.push(GeneratedFile {
+        path: "schemas/output-json.json".to_owned(),
+        contents: render_json(&crate::report::schema::json_output_schema()),
+    });
+    files.push(GeneratedFile {
+        path: "schemas/output-jsonl.json".to_owned(),
+        contents: render_json(&crate::report::schema::jsonl_output_schema()),
     });
     Ok(files)
 }

@@ -69,6 +69,8 @@ where
             lexicon,
         } => commands::test(&paths, no_default_rules, &lexicon),
         cli::Command::Config { config } => commands::show_config(&config),
+        cli::Command::Completions { shell } => commands::completions(shell),
+        cli::Command::Man { subcommand } => commands::man(subcommand.as_deref()),
         cli::Command::Extract {
             paths,
             encoding,

@@ -71,7 +71,9 @@ fn json_follows_the_contract() {
         .stdout
         .clone();
     let v = json(&out);
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["tool"]["name"], "tally");
+    assert!(v["rule_set"]["hash"].is_string());
     let diags = v["diagnostics"].as_array().expect("array");
     let rules: Vec<&str> = diags
         .iter()
@@ -103,12 +105,14 @@ fn json_follows_the_contract() {
     assert!(d["help"].is_string());
     assert!(diags[0]["fix"].is_null());
     let keys: Vec<&String> = d.as_object().expect("object").keys().collect();
-    assert_eq!(keys.len(), 12, "{keys:?}");
+    assert_eq!(keys.len(), 13, "{keys:?}");
+    assert_ne!(d["fingerprint"], diags[0]["fingerprint"]);
     assert_eq!(v["errors"], serde_json::json!([]));
     assert_eq!(v["summary"]["files"], 1);
     assert_eq!(v["summary"]["diagnostics"], 3);
     assert_eq!(v["summary"]["errors"], 0);
-    assert!(v["summary"]["elapsed_ms"].is_u64());
+    // Version 2: no wall time in the JSON (it is on stderr with --summary).
+    assert!(v["summary"].get("elapsed_ms").is_none());
 }
 
 #[test]
@@ -152,23 +156,11 @@ fn output_is_identical_for_any_thread_count() {
             .get_output()
             .stdout
             .clone();
-        let mut v = json(&out);
-        // Wall time is the only field allowed to differ.
-        v["summary"]["elapsed_ms"] = 0.into();
-        (
-            serde_json::to_vec(&v).expect("json"),
-            String::from_utf8(out).expect("utf-8"),
-        )
+        String::from_utf8(out).expect("utf-8")
     };
-    let (one, raw_one) = run("1");
-    let (two, raw_two) = run("2");
-    assert_eq!(one, two);
-    let strip = |s: &str| s[..s.find("\"summary\"").unwrap_or(s.len())].to_owned();
-    assert_eq!(
-        strip(&raw_one),
-        strip(&raw_two),
-        "bytes before the summary differ"
-    );
+    let raw_one = run("1");
+    // No field may differ, not even a timing (JSON version 2 has none).
+    assert_eq!(raw_one, run("2"), "the bytes differ");
     let v = json(raw_one.as_bytes());
     let paths: Vec<&str> = v["diagnostics"]
         .as_array()
@@ -543,4 +535,109 @@ fn a_lexicon_file_adds_cue_words_every_relation_rule_sees() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml") && err.contains("`下降`"), "{err}");
+}
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_output_alone() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/zh/juesuan-shuoming-2025.txt");
+    let plain = tally()
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let timed = tally()
+        .args(["check", "--format", "json", "--timings"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(plain.status.code(), timed.status.code());
+    let strip = |out: &[u8]| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_slice(out).expect("JSON on stdout");
+        if let Some(summary) = v.get_mut("summary").and_then(|s| s.as_object_mut()) {
+            summary.remove("elapsed_ms");
+        }
+        v
+    };
+    assert_eq!(strip(&plain.stdout), strip(&timed.stdout));
+    let stderr = String::from_utf8(timed.stderr).expect("UTF-8");
+    for part in [
+        "By stage",
+        "statement model",
+        "By rule kind:",
+        "relation",
+        "Slowest rules:",
+    ] {
+        assert!(stderr.contains(part), "no {part:?} in {stderr}");
+    }
+    assert!(String::from_utf8_lossy(&plain.stderr).is_empty());
+}
+
+#[test]
+fn exit_zero_keeps_findings_but_exits_0_and_errors_still_give_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("a.txt"), "我们对对这件事进行了研究。\n").expect("write");
+    let out = tally()
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "--format", "concise", "--exit-zero"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("repeat/doubled-char"));
+    let plain = tally()
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "--format", "concise"])
+        .output()
+        .expect("runs");
+    assert_eq!(plain.status.code(), Some(1));
+    let missing = tally()
+        .current_dir(dir.path())
+        .args(["check", "missing.txt", "--exit-zero"])
+        .output()
+        .expect("runs");
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn output_file_holds_the_report_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("a.txt"), "我们对对这件事进行了研究。\n").expect("write");
+    let to_stdout = tally()
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "--format", "json"])
+        .output()
+        .expect("runs");
+    let to_file = tally()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "a.txt",
+            "--format",
+            "json",
+            "--output-file",
+            "report.json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(to_file.status.code(), Some(1));
+    assert!(to_file.stdout.is_empty());
+    let written = std::fs::read(dir.path().join("report.json")).expect("report written");
+    assert_eq!(written, to_stdout.stdout);
+    let human = tally()
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "--color", "auto", "-o", "report.txt"])
+        .output()
+        .expect("runs");
+    assert_eq!(human.status.code(), Some(1));
+    let text = std::fs::read_to_string(dir.path().join("report.txt")).expect("report");
+    assert!(
+        text.contains("repeat/doubled-char") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+    let unwritable = tally()
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "-o", "no/such/folder/r.txt"])
+        .output()
+        .expect("runs");
+    assert_eq!(unwritable.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unwritable.stderr).contains("no/such/folder/r.txt"));
 }

@@ -15,9 +15,10 @@
 //! except through `suppress::UNUSED_RULE`.
 
 mod run;
+mod timings;
 
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -134,6 +135,7 @@ pub(crate) fn build_rules(
 ) -> Result<RuleSet, RulesError> {
     let rules = compile_packs(packs, &config.params()).map_err(RulesError::Issues)?;
     let rules = apply_severities(rules, config).map_err(RulesError::Config)?;
+    check_selection(&rules, &plan.select, config).map_err(RulesError::Config)?;
     let rules = rules
         .into_iter()
         .filter(|r| is_selected(&r.id, &plan.select, &plan.ignore))
@@ -144,6 +146,34 @@ pub(crate) fn build_rules(
         set.run_separately(id);
     }
     Ok(set)
+}
+
+/// Every `--select` prefix (or the configuration's `select`) must match a rule: a typo would
+/// otherwise run nothing and pass.
+fn check_selection(rules: &[Rule], select: &[String], config: &Config) -> Result<(), String> {
+    let unmatched: Vec<&str> = select
+        .iter()
+        .filter(|p| !rules.iter().any(|r| crate::rules::id_matches(&r.id, p)))
+        .map(String::as_str)
+        .collect();
+    if unmatched.is_empty() {
+        return Ok(());
+    }
+    let origin = match &config.path {
+        Some(path) if config.select == select => format!("{}: select", path.display()),
+        _ => "--select".to_owned(),
+    };
+    let list = unmatched
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let example = rules
+        .first()
+        .map_or("repeat/doubled-char", |r| r.id.as_str());
+    Err(format!(
+        "{origin} {list} matches no rule (ids look like `{example}`; `tally rules` lists them)"
+    ))
 }
 
 /// The configuration's `[severity]`: a new severity, or the rule left out. An override naming
@@ -179,6 +209,47 @@ pub(crate) struct Inputs {
 
 /// Step 3: the paths given, listed (`--files-from`), walked and sharded; standard input read.
 fn gather_inputs(args: &CheckArgs, plan: &Plan) -> Result<Inputs, String> {
+    let found = find_inputs(args, plan)?;
+    let stdin = if found.inputs.iter().any(|i| matches!(i, Input::Stdin(_))) {
+        let mut buf = Vec::new();
+        io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|err| format!("cannot read standard input: {err}"))?;
+        Some(buf)
+    } else {
+        None
+    };
+    Ok(Inputs { found, stdin })
+}
+
+/// `--show-files`: the inputs a run would check, one per line in check order, without checking
+/// them (or reading standard input). Paths that cannot be walked go to stderr and exit 2.
+fn show_files(args: &CheckArgs, plan: &Plan) -> u8 {
+    let found = match find_inputs(args, plan) {
+        Ok(found) => found,
+        Err(message) => return fail(&message),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for input in &found.inputs {
+        if writeln!(out, "{}", input.display()).is_err() {
+            return EXIT_CLEAN;
+        }
+    }
+    if out.flush().is_err() {
+        return EXIT_CLEAN;
+    }
+    for (path, message) in &found.errors {
+        eprintln!("error: {path}: {message}");
+    }
+    if found.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    }
+}
+
+/// The inputs of step 3, before standard input is read.
+fn find_inputs(args: &CheckArgs, plan: &Plan) -> Result<walk::Discovered, String> {
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -192,23 +263,18 @@ fn gather_inputs(args: &CheckArgs, plan: &Plan) -> Result<Inputs, String> {
             return Err(format!("--files-from {} lists no path", list.display()));
         }
     }
-    let mut found = walk::discover(&paths, &plan.globs, &stdin_name);
+    let walking = walk::WalkOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+    };
+    let mut found = walk::discover_with(&paths, &plan.globs, &stdin_name, walking);
     if let Some(shard) = &args.shard {
         let (i, n) = run::parse_shard(shard)?;
         found
             .inputs
             .retain(|input| in_shard(&input.display(), i, n));
     }
-    let stdin = if found.inputs.iter().any(|i| matches!(i, Input::Stdin(_))) {
-        let mut buf = Vec::new();
-        io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|err| format!("cannot read standard input: {err}"))?;
-        Some(buf)
-    } else {
-        None
-    };
-    Ok(Inputs { found, stdin })
+    Ok(found)
 }
 
 /// Step 6: the exit status of a finished run.
@@ -235,6 +301,27 @@ pub(crate) fn exit_status(summary: &Summary, fixing: Fixing, fail_on: Severity) 
     }
 }
 
+/// Workers beyond this many per core only add threads to start and memory to hold.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The number of worker threads for `-j N` (0: one per core), capped at
+/// [`MAX_THREADS_PER_CORE`] per core with a note on stderr.
+fn worker_threads(asked: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if asked == 0 {
+        return cores;
+    }
+    let cap = cores * MAX_THREADS_PER_CORE;
+    if asked > cap {
+        eprintln!(
+            "note: -j {asked} is more than {MAX_THREADS_PER_CORE} threads per core ({cores} core{}); using {cap}",
+            if cores == 1 { "" } else { "s" }
+        );
+        return cap;
+    }
+    asked
+}
+
 /// `tally check`: the steps in order; each failure ends the run with its exit code.
 pub fn check(args: &CheckArgs) -> u8 {
     let started = Instant::now();
@@ -243,6 +330,9 @@ pub fn check(args: &CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let plan = Plan::new(args, &config);
+    if args.show_files {
+        return show_files(args, &plan);
+    }
     if let Err(err) = crate::statement::lexicon::install_paths(&args.rules.lexicon) {
         return fail(&err.to_string());
     }
@@ -264,7 +354,7 @@ pub fn check(args: &CheckArgs) -> u8 {
         None => None,
     };
     let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
+        .num_threads(worker_threads(args.threads))
         .build()
     {
         Ok(pool) => pool,
@@ -273,7 +363,11 @@ pub fn check(args: &CheckArgs) -> u8 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            args.output_file.is_none()
+                && std::env::var_os("NO_COLOR").is_none()
+                && io::stdout().is_terminal()
+        }
     };
     let Ok(encoding) = crate::startup::parse_encoding(args.encoding.as_deref()) else {
         return EXIT_ERROR;
@@ -288,12 +382,19 @@ pub fn check(args: &CheckArgs) -> u8 {
         encoding,
         per_rule: BTreeMap::new(),
         per_file: Vec::new(),
-        // Progress only where a person watches it: a terminal, and people's output.
-        progress: args.format == Format::Human
-            && io::stderr().is_terminal()
-            && inputs.found.inputs.len() > run::CHUNK,
+        // Progress where a person watches it: stderr is a terminal (for every format: an auditor
+        // writing JSON Lines to a file sees it too), and there is more than a moment's work.
+        progress: io::stderr().is_terminal() && inputs.found.inputs.len() > run::PROGRESS_AFTER,
+        timer: args.timings.then(timings::Timer::default),
     };
-    let out = io::BufWriter::new(io::stdout().lock());
+    let mut sink = match &args.output_file {
+        Some(path) => match run::SharedOut::file(path) {
+            Ok(sink) => sink,
+            Err(err) => return fail(&format!("cannot write {}: {err}", path.display())),
+        },
+        None => run::SharedOut::stdout(),
+    };
+    let out = sink.clone();
     let mut reporter: Box<dyn Reporter + '_> = match args.format {
         Format::Human => Box::new(
             HumanReporter::new(out, &rules, color)
@@ -316,6 +417,7 @@ pub fn check(args: &CheckArgs) -> u8 {
         inputs.stdin.as_deref(),
         &pool,
         reporter.as_mut(),
+        &mut sink,
         started,
         &mut run,
     );
@@ -328,7 +430,10 @@ pub fn check(args: &CheckArgs) -> u8 {
     if let Err(code) = finish(args, &plan, &mut run, &summary) {
         return code;
     }
-    exit_status(&summary, plan.fixing, plan.fail_on)
+    match exit_status(&summary, plan.fixing, plan.fail_on) {
+        EXIT_FINDINGS if args.exit_zero => EXIT_CLEAN,
+        code => code,
+    }
 }
 
 /// Step 5: writes the baseline, prints the summary and what the fixes did.

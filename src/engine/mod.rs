@@ -14,19 +14,75 @@ pub use compile::{compile_pack, compile_pack_with, compile_packs, load_rules};
 pub use finding::{Applicability, Finding, Fix, Hit, Operand};
 pub use rule::{is_selected, Rule, RuleId, RuleSet};
 
+use std::time::{Duration, Instant};
+
 use self::literals::{LiteralScan, Occurrences};
 use crate::source::Document;
 
 /// Runs every candidate rule over the document. Findings are sorted by start, end, then rule id,
 /// and duplicates (same rule, same span) are removed.
 pub fn check(doc: &Document, rules: &RuleSet) -> Vec<Finding> {
+    check_timed(doc, rules, None)
+}
+
+/// Where the time of [`check_timed`] went: the literal scan and prefilter, the statement model,
+/// and each rule (indexed by [`RuleId::index`]). Added up over documents by `--timings`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub prefilter: Duration,
+    pub statements: Duration,
+    pub rules: Vec<Duration>,
+}
+
+impl Timings {
+    /// Adds `other` to these timings.
+    pub fn add(&mut self, other: &Timings) {
+        self.prefilter += other.prefilter;
+        self.statements += other.statements;
+        if self.rules.len() < other.rules.len() {
+            self.rules.resize(other.rules.len(), Duration::ZERO);
+        }
+        for (mine, theirs) in self.rules.iter_mut().zip(&other.rules) {
+            *mine += *theirs;
+        }
+    }
+}
+
+/// [`check`], adding the time of each stage and rule to `timings` when given.
+pub fn check_timed(
+    doc: &Document,
+    rules: &RuleSet,
+    mut timings: Option<&mut Timings>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut hits = Vec::new();
+    let clock = timings.as_ref().map(|_| Instant::now());
     let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
-    for id in rules.candidates(&doc.text) {
+    let candidates = rules.candidates(&doc.text);
+    if let Some(t) = timings.as_deref_mut() {
+        t.prefilter += clock.map(|c| c.elapsed()).unwrap_or_default();
+        t.rules.resize(rules.ids().count(), Duration::ZERO);
+    }
+    // The statement model is read once, with the gate of the whole set, before any rule asks
+    // for it (so its time is its own).
+    if candidates
+        .iter()
+        .any(|&id| rules[id].kind.reads_statements())
+    {
+        let start = Instant::now();
+        crate::statement::read_document(doc, rules.statement_gate());
+        if let Some(t) = timings.as_deref_mut() {
+            t.statements += start.elapsed();
+        }
+    }
+    for id in candidates {
         let rule = &rules[id];
         hits.clear();
+        let start = timings.as_ref().map(|_| Instant::now());
         run_rule(doc, rules, id, literals.as_ref(), &mut hits);
+        if let (Some(t), Some(start)) = (timings.as_deref_mut(), start) {
+            t.rules[id.index()] += start.elapsed();
+        }
         findings.extend(hits.drain(..).map(|hit| finding(id, rule, hit)));
     }
     findings.sort_by(|a, b| {
@@ -118,6 +174,9 @@ pub fn check_rule(doc: &Document, rules: &RuleSet, id: RuleId) -> Vec<Finding> {
     let mut hits = Vec::new();
     // The examples run through the literal scan too, so a literal it misses fails them.
     let literals = rules.literals().map(|scan| (scan, scan.scan(&doc.text)));
+    if rule.kind.reads_statements() {
+        crate::statement::read_document(doc, rules.statement_gate());
+    }
     run_rule(doc, rules, id, literals.as_ref(), &mut hits);
     let mut out: Vec<Finding> = hits.into_iter().map(|h| finding(id, rule, h)).collect();
     out.sort_by_key(|f| (f.span.start, f.span.end));

@@ -157,6 +157,12 @@ pub fn render_finding(
 
 /// Renders every rule-file issue (all of them, each pointing into its TOML).
 pub fn render_rule_issues(issues: &[RuleIssue], color: bool) -> String {
+    render_issues(issues, color, "rule files")
+}
+
+/// Renders every issue of TOML files of one kind (`rule files`, `the configuration`), each
+/// pointing into its file, then the count.
+pub fn render_issues(issues: &[RuleIssue], color: bool, files: &str) -> String {
     let handler = handler(color);
     let mut out = String::new();
     for issue in issues {
@@ -181,11 +187,27 @@ pub fn render_rule_issues(issues: &[RuleIssue], color: bool) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "{} error{} in rule files\n",
+        "{} error{} in {files}\n",
         issues.len(),
         if issues.len() == 1 { "" } else { "s" }
     ));
     out
+}
+
+/// What went wrong besides findings, for the summary line: files not read, fixes not written.
+fn error_note(summary: &Summary) -> String {
+    let unread = summary.errors.saturating_sub(summary.unwritten);
+    let mut note = String::new();
+    if unread > 0 {
+        note.push_str(&format!("; {} could not be read", plural(unread, "file")));
+    }
+    if summary.unwritten > 0 {
+        note.push_str(&format!(
+            "; fixes to {} could not be written",
+            plural(summary.unwritten, "file")
+        ));
+    }
+    note
 }
 
 /// Streams miette reports.
@@ -266,11 +288,7 @@ impl<W: Write> Reporter for HumanReporter<'_, W> {
             plural(summary.count(Severity::Error), "error"),
             plural(summary.count(Severity::Warning), "warning"),
             summary.count(Severity::Info),
-            if summary.errors > 0 {
-                format!("; {} could not be read", plural(summary.errors, "file"))
-            } else {
-                String::new()
-            },
+            error_note(summary),
             summary.elapsed.as_millis()
         )?;
         self.out.flush()

@@ -6,6 +6,7 @@ pub mod human;
 pub mod json;
 pub mod jsonl;
 pub mod sarif;
+pub mod schema;
 pub mod source_code;
 
 use std::io::{self, Write};
@@ -20,7 +21,10 @@ use crate::source::Document;
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
     pub files: usize,
+    /// Errors of every kind: inputs that could not be read, fixes that could not be written.
     pub errors: usize,
+    /// Of `errors`, the files whose fixes could not be written (a full disk, a read-only file).
+    pub unwritten: usize,
     /// Findings fixed (or, with `--diff`, that would be).
     pub fixed: usize,
     /// Files changed by fixes.
@@ -55,7 +59,7 @@ pub enum Format {
     Human,
     /// One JSON document (see the README for the contract).
     Json,
-    /// One JSON object per finding per line, streamed.
+    /// JSON Lines, streamed: a header, one record per finding or error, a summary.
     Jsonl,
     /// `path:line:col: severity rule message`.
     Concise,
@@ -92,8 +96,10 @@ impl<'a, W: Write> JsonReporter<'a, W> {
     pub fn new(mut out: W, rules: &'a RuleSet) -> io::Result<Self> {
         write!(
             out,
-            "{{\"version\":{},\"diagnostics\":[",
-            json::JSON_VERSION
+            "{{\"version\":{},\"tool\":{},\"rule_set\":{},\"diagnostics\":[",
+            json::JSON_VERSION,
+            serde_json::to_string(&json::TOOL)?,
+            serde_json::to_string(&json::JsonRuleSet::from(rules))?,
         )?;
         Ok(JsonReporter {
             out,
@@ -115,12 +121,14 @@ impl<W: Write> Reporter for JsonReporter<'_, W> {
     }
 
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
-        for finding in findings {
+        let prints = crate::baseline::output_fingerprints(doc, findings, self.rules);
+        for (finding, print) in findings.iter().zip(prints) {
             if !self.first {
                 self.out.write_all(b",")?;
             }
             self.first = false;
-            serde_json::to_writer(&mut self.out, &json::diagnostic(doc, finding, self.rules))?;
+            let diagnostic = json::diagnostic(doc, finding, self.rules, print);
+            serde_json::to_writer(&mut self.out, &diagnostic)?;
         }
         Ok(())
     }

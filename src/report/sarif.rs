@@ -1,22 +1,83 @@
 //! SARIF 2.1.0: one log with one run; the tool's rules (id, name, short and full description,
-//! help, default level), results with level, message, region (columns in Unicode code points,
-//! `columnKind` set) and partial fingerprints, and unreadable documents as tool notifications.
+//! help, `helpUri`, default level), results with level, message, region (columns in Unicode code
+//! points, `columnKind` set), fingerprints (the JSON `fingerprint`) and partial fingerprints
+//! (without the path), the page of a PDF finding, and unreadable documents as tool
+//! notifications. Relative paths are percent-encoded URI references against `%SRCROOT%`, which
+//! `originalUriBaseIds` maps to the folder tally ran in; absolute paths are `file:` URIs.
 
 use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
 use super::{Reporter, Summary};
-use crate::baseline::fingerprints;
+use crate::baseline::{fingerprints, output_fingerprints};
 use crate::engine::Finding;
 use crate::engine::RuleSet;
 use crate::rules::Severity;
 use crate::source::Document;
 
-/// A relative URI reference for a path as the user gave it (`./a/b.txt` → `a/b.txt`).
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    path.strip_prefix("./").unwrap_or(&path).to_owned()
+/// Where the rule pages are: the generated `docs/rules/<category>/<slug>.md` of this version, as
+/// shipped in the crates.io package (docs.rs serves the package's files).
+const DOCS_BASE: &str = concat!(
+    "https://docs.rs/crate/",
+    env!("CARGO_PKG_NAME"),
+    "/",
+    env!("CARGO_PKG_VERSION"),
+    "/source/docs/rules/"
+);
+
+/// The base of relative artifact URIs.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// Percent-encodes a path for a URI: every byte but the unreserved characters and `/`
+/// (RFC 3986; non-ASCII characters as their UTF-8 bytes).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `artifactLocation` of a path as the user gave it: `./a b.txt` → `{"uri": "a%20b.txt",
+/// "uriBaseId": "%SRCROOT%"}`; an absolute path → `{"uri": "file:///…"}`.
+pub fn artifact_location(path: &str) -> Value {
+    let slashed = path.replace('\\', "/");
+    if std::path::Path::new(path).is_absolute() || slashed.starts_with('/') {
+        let rooted = if slashed.starts_with('/') {
+            slashed
+        } else {
+            format!("/{slashed}")
+        };
+        return json!({"uri": format!("file://{}", encode_path(&rooted))});
+    }
+    let relative = slashed.strip_prefix("./").unwrap_or(&slashed);
+    json!({"uri": encode_path(relative), "uriBaseId": SRCROOT})
+}
+
+/// The `originalUriBaseIds` entry for `root`: a `file:` URI ending in `/`.
+fn srcroot(root: &std::path::Path) -> Value {
+    let mut text = root.display().to_string().replace('\\', "/");
+    if !text.starts_with('/') {
+        text.insert(0, '/');
+    }
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    json!({SRCROOT: {"uri": format!("file://{}", encode_path(&text))}})
+}
+
+/// The page about `rule`: its own `url`, else for a built-in rule its generated page.
+fn help_uri(rule: &crate::engine::Rule) -> Option<String> {
+    rule.url.clone().or_else(|| {
+        rule.origin
+            .starts_with("builtin:")
+            .then(|| format!("{DOCS_BASE}{}.md", rule.id))
+    })
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -36,13 +97,23 @@ pub struct SarifReporter<'a, W: Write> {
 }
 
 impl<'a, W: Write> SarifReporter<'a, W> {
-    /// Starts the log.
-    pub fn new(mut out: W, rules: &'a RuleSet) -> io::Result<Self> {
+    /// Starts the log; relative paths are relative to the current folder.
+    pub fn new(out: W, rules: &'a RuleSet) -> io::Result<Self> {
+        let root = std::env::current_dir().ok();
+        Self::with_root(out, rules, root.as_deref())
+    }
+
+    /// Starts the log, with `%SRCROOT%` standing for `root` (left undefined without one).
+    pub fn with_root(
+        mut out: W,
+        rules: &'a RuleSet,
+        root: Option<&std::path::Path>,
+    ) -> io::Result<Self> {
         let descriptors: Vec<Value> = rules
             .rules
             .iter()
             .map(|r| {
-                json!({
+                let mut descriptor = json!({
                     "id": r.id,
                     "name": r.name.clone().unwrap_or_else(|| r.id.replace('/', "-")),
                     "shortDescription": {"text": r.summary()},
@@ -50,7 +121,11 @@ impl<'a, W: Write> SarifReporter<'a, W> {
                     "help": {"text": format!("{}\n\n{}", r.description.trim(), r.message)},
                     "defaultConfiguration": {"level": level(r.severity)},
                     "properties": {"kind": r.kind_name, "scope": r.scope.as_str()},
-                })
+                });
+                if let Some(uri) = help_uri(r) {
+                    descriptor["helpUri"] = uri.into();
+                }
+                descriptor
             })
             .collect();
         let driver = json!({
@@ -58,9 +133,13 @@ impl<'a, W: Write> SarifReporter<'a, W> {
             "version": env!("CARGO_PKG_VERSION"),
             "rules": descriptors,
         });
+        let bases = match root {
+            Some(root) => format!(",\"originalUriBaseIds\":{}", srcroot(root)),
+            None => String::new(),
+        };
         write!(
             out,
-            "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{}}},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+            "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{}}}{bases},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
             serde_json::to_string(&driver)?
         )?;
         Ok(SarifReporter {
@@ -75,7 +154,9 @@ impl<'a, W: Write> SarifReporter<'a, W> {
 impl<W: Write> Reporter for SarifReporter<'_, W> {
     fn document(&mut self, doc: &Document, findings: &[Finding]) -> io::Result<()> {
         let prints = fingerprints(doc, findings, self.rules);
-        for (f, print) in findings.iter().zip(prints) {
+        let full = output_fingerprints(doc, findings, self.rules);
+        let location = artifact_location(&doc.path);
+        for ((f, print), full) in findings.iter().zip(prints).zip(full) {
             let rule = &self.rules[f.rule];
             let (start, end) = doc.span_positions(f.span.clone());
             let at = doc.source_span(f.span.clone());
@@ -87,7 +168,7 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
                 "message": {"text": f.message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&doc.path)},
+                        "artifactLocation": location,
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,
@@ -98,10 +179,18 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
                         }
                     }
                 }],
+                "fingerprints": {"tally/v1": full},
                 "partialFingerprints": {"tally/v1": print},
             });
+            let mut properties = serde_json::Map::new();
             if let Some(help) = &f.help {
-                result["properties"] = json!({"help": help});
+                properties.insert("help".to_owned(), help.as_str().into());
+            }
+            if let Some(page) = doc.page(f.span.start) {
+                properties.insert("page".to_owned(), page.into());
+            }
+            if !properties.is_empty() {
+                result["properties"] = properties.into();
             }
             if !self.first {
                 self.out.write_all(b",")?;
@@ -125,7 +214,7 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
                 json!({
                     "level": "error",
                     "message": {"text": format!("{path}: {message}")},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(path)}}}],
+                    "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}],
                 })
             })
             .collect();
@@ -148,5 +237,51 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
 
     fn fixed_stdin(&mut self, _text: &str) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_percent_encoded_uri_references() {
+        assert_eq!(
+            artifact_location("./docs/a b#1.txt"),
+            json!({"uri": "docs/a%20b%231.txt", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("报告/100%.md"),
+            json!({"uri": "%E6%8A%A5%E5%91%8A/100%25.md", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("/tmp/x?.txt"),
+            json!({"uri": "file:///tmp/x%3F.txt"})
+        );
+        assert_eq!(
+            srcroot(std::path::Path::new("/home/me/my docs")),
+            json!({"%SRCROOT%": {"uri": "file:///home/me/my%20docs/"}})
+        );
+    }
+
+    #[test]
+    fn builtin_rules_link_their_generated_page() {
+        let rules = crate::engine::load_rules(false, &[]).expect("built-in rules");
+        let rule = rules.get("repeat/doubled-char").expect("rule");
+        assert_eq!(
+            help_uri(rule).as_deref(),
+            Some(concat!(
+                "https://docs.rs/crate/tally-lint/",
+                env!("CARGO_PKG_VERSION"),
+                "/source/docs/rules/repeat/doubled-char.md"
+            ))
+        );
+        // Every built-in rule's page is one of the generated files.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rule in &rules.rules {
+            let uri = help_uri(rule).expect("a page");
+            let path = uri.strip_prefix(DOCS_BASE).expect("under the docs");
+            assert!(root.join("docs/rules").join(path).is_file(), "{uri}");
+        }
     }
 }
