@@ -370,6 +370,10 @@ pub struct Statement {
     pub code: String,
     /// The kinds of token present.
     pub features: Features,
+    /// In statements joined across a paragraph: the first token of the last statement (a
+    /// reading must reach it; the earlier statements were read in joins of their own). Zero
+    /// elsewhere.
+    pub tail: usize,
 }
 
 impl Statement {
@@ -499,10 +503,15 @@ pub fn read(text: &str, range: Range<usize>, lexicon: &Lexicon) -> Statement {
     read_with(text, range, lexicon, 2)
 }
 
-/// Two consecutive statements of one paragraph as one token sequence, a [`Sep::Stop`] token
-/// between them, for relations that span statements (`……A、B、C。以上共计N件`): every pair whose
-/// first statement holds figures and whose second statement's text `opens` accepts. The second
-/// is read here when the document cache left it unread (it has a single figure).
+/// How many statements before one that `opens` are joined to it.
+const MAX_EARLIER: usize = 4;
+
+/// Statements of one paragraph joined into one token sequence, a [`Sep::Stop`] token between
+/// each two, for relations that span statements (`……A、B、C。以上共计N件`, a share of a total
+/// named two statements before): each statement whose text `opens` accepts, after the up to
+/// [`MAX_EARLIER`] statements before it, when one of those holds figures. Statements the document
+/// cache left unread (a single figure, or none) are read here. A reading must reach the last
+/// statement ([`Statement::tail`]): one inside the earlier ones belongs to another join.
 pub fn pairs(
     doc: &crate::source::Document,
     paragraph: Range<usize>,
@@ -528,16 +537,20 @@ pub fn pairs(
             std::borrow::Cow::Borrowed(s)
         }
     }
-    for pair in inside.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+    for (j, &b) in inside.iter().enumerate().skip(1) {
         if !opens(&doc.text[b.range.clone()]) {
             continue;
         }
-        let first = full(doc, a);
-        if first.quantities.is_empty() {
+        let earlier: Vec<_> = inside[j.saturating_sub(MAX_EARLIER)..j]
+            .iter()
+            .map(|&a| full(doc, a))
+            .collect();
+        if earlier.iter().all(|a| a.quantities.is_empty()) {
             continue;
         }
-        out.push(join(&[&first, &full(doc, b)]));
+        let last = full(doc, b);
+        let parts: Vec<&Statement> = earlier.iter().map(|a| &**a).chain([&*last]).collect();
+        out.push(join(&parts));
     }
     out
 }
@@ -560,6 +573,7 @@ fn join(parts: &[&Statement]) -> Statement {
             if let Some(f) = Features::of_code(code::sep(Sep::Stop)) {
                 out.features.insert(f);
             }
+            out.tail = out.tokens.len();
         }
         out.text.push_str(&s.text);
         out.runs
@@ -716,6 +730,7 @@ fn read_gated(
         quantities,
         tokens,
         code,
+        tail: 0,
     }
 }
 

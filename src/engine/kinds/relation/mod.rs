@@ -561,6 +561,9 @@ impl Relation {
                     continue;
                 }
                 let binding = Binding::new(s, shape, &caps);
+                if binding.tokens.end <= s.tail {
+                    continue;
+                }
                 let Some(report) = binding.report_range(&self.report) else {
                     continue;
                 };
@@ -578,13 +581,15 @@ impl Relation {
                 {
                     continue;
                 }
-                // A binding inside a larger one of the same shape (a list read from its second
-                // item) is not a reading of its own.
-                let inner = matches.iter().any(|(i, m)| {
-                    *i == shape_index
-                        && m.start <= binding.tokens.start
-                        && binding.tokens.end <= m.end
-                });
+                // A binding inside a larger one of the same shape that repeats (a list read
+                // from its second item) is not a reading of its own; in other shapes it is (the
+                // whole found at another figure of the earlier statements).
+                let inner = shape.repeats()
+                    && matches.iter().any(|(i, m)| {
+                        *i == shape_index
+                            && m.start <= binding.tokens.start
+                            && binding.tokens.end <= m.end
+                    });
                 if inner {
                     continue;
                 }

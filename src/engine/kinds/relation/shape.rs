@@ -60,9 +60,22 @@ pub struct Shape {
     pub groups: Vec<usize>,
     /// For each element every match must contain, the token features one of which it needs.
     required: Vec<Vec<usize>>,
+    /// A group of the shape repeats (`]*`, `]+`).
+    repeats: bool,
 }
 
 impl Shape {
+    /// True when the shape repeats: a list slot (`$parts:amount+`), a region of items, or a
+    /// repeated group (`[ … ]*`, `[ … ]+`). A match of such a shape may hold a shorter match
+    /// of it (the list read from its second item).
+    pub fn repeats(&self) -> bool {
+        self.repeats
+            || self
+                .slots
+                .iter()
+                .any(|s| matches!(s.kind, SlotKind::Quantity { list: true, .. }))
+    }
+
     /// False when the statement lacks a token every match needs (no regex is run then).
     pub fn possible(&self, features: &crate::statement::Features) -> bool {
         self.required
@@ -199,6 +212,9 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
         words.remove(0);
     }
     let lead = if at_start { gap.clone() } else { String::new() };
+    let repeats = words
+        .iter()
+        .any(|w| w.starts_with(']') && (w.contains('*') || w.contains('+')));
     let mut parser = Parser {
         options,
         gap,
@@ -244,6 +260,7 @@ pub fn compile(source: &str, options: &Options<'_>) -> Result<Shape, String> {
         regex,
         slots: parser.slots,
         at_start,
+        repeats,
     })
 }
 
