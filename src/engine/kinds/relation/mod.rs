@@ -53,8 +53,8 @@ pub struct RawRelation {
     /// Cue classes that make the rule abstain on the whole statement (`hedge`: 可比价 …).
     #[serde(default)]
     pub abstain: Vec<Spanned<String>>,
-    /// `statement` (the default) or `paragraph`: two consecutive statements of a paragraph read
-    /// as one, with `//` in shapes between them.
+    /// `statement` (the default) or `paragraph`: a statement read with up to four statements
+    /// before it in its paragraph, `//` in shapes between each two.
     pub span: Option<Spanned<String>>,
     /// `half-up` or `half-up-or-truncated` (how stated rates may have been rounded).
     pub rounding: Option<Spanned<String>>,
@@ -68,6 +68,10 @@ pub struct RawRelation {
     /// ["up"]`: `比上年增加4000亿元，其中…` is an increment, not a total).
     #[serde(default)]
     pub not_after: std::collections::BTreeMap<String, Vec<Spanned<String>>>,
+    /// Slots whose figure may not be an item of a list (`not-listed = ["whole"]`: in `A 286件、
+    /// B 412件，其中…`, `其中` may refer to either item or to both).
+    #[serde(default)]
+    pub not_listed: Vec<Spanned<String>>,
     /// Cue classes of increase (default `up`, `rise-to`).
     pub increase: Option<Vec<Spanned<String>>>,
     /// Cue classes of decrease (default `down`, `fall-to`).
@@ -187,6 +191,7 @@ pub struct Relation {
     opening_chars: Vec<char>,
     directions: [String; 2],
     not_after: Vec<(String, Vec<usize>)>,
+    not_listed: Vec<String>,
     slot_names: Vec<String>,
 }
 
@@ -353,6 +358,17 @@ impl Relation {
                 not_after.push((slot.clone(), classes));
             }
         }
+        let mut not_listed = Vec::new();
+        for slot in &raw.not_listed {
+            if !slot_names.contains(slot.get_ref()) {
+                issues.push(
+                    slot.span(),
+                    format!("`not-listed` names `{}`, a slot the shapes do not bind", slot.get_ref()),
+                    None,
+                );
+            }
+            not_listed.push(slot.get_ref().clone());
+        }
         if issues.len() > before {
             return None;
         }
@@ -409,6 +425,7 @@ impl Relation {
             directions,
             labels,
             not_after,
+            not_listed,
             check: check_kind,
             shapes,
             report,
@@ -572,6 +589,9 @@ impl Relation {
                     .iter()
                     .all(|(a, b)| binding.same_subject(a, b, self.label_overlap))
                 {
+                    continue;
+                }
+                if self.not_listed.iter().any(|slot| binding.listed(slot)) {
                     continue;
                 }
                 if self
@@ -1069,6 +1089,26 @@ impl<'s> Binding<'s> {
                 TokenKind::Cue { class, .. } if classes.contains(&class) => return true,
                 TokenKind::Quantity(_) | TokenKind::Sep(_) => return false,
                 _ => {}
+            }
+        }
+        false
+    }
+
+    /// True when the slot's figure is an item of a list: `、` or `和` (with labels only
+    /// between) joins it to a figure before it.
+    fn listed(&self, name: &str) -> bool {
+        let Some(r) = self.range(name) else {
+            return false;
+        };
+        let and = crate::statement::Lexicon::builtin().class("and");
+        let mut joined = false;
+        for token in self.statement.tokens[..r.start].iter().rev() {
+            match token.kind {
+                TokenKind::Label | TokenKind::Period { .. } => {}
+                TokenKind::Sep(crate::statement::Sep::Enum) if !joined => joined = true,
+                TokenKind::Cue { class, .. } if !joined && Some(class) == and => joined = true,
+                TokenKind::Quantity(_) => return joined,
+                _ => return false,
             }
         }
         false
