@@ -137,16 +137,17 @@ pub fn explain(id: &str, args: &RuleArgs) -> u8 {
     if !ex.invalid.is_empty() || !ex.cases.is_empty() {
         text.push_str("\nflagged:\n");
         for e in &ex.invalid {
-            text.push_str(&format!("  ✗ {e}\n"));
+            text.push_str(&format!("  ✗ {}\n", crate::docs::shown_example(e)));
         }
         for c in ex.cases.iter().filter(|c| !c.expect.is_empty()) {
-            text.push_str(&format!("  ✗ {}   → {}\n", c.text, c.expect.join(", ")));
+            let shown = crate::docs::shown_example(&c.text);
+            text.push_str(&format!("  ✗ {shown}   → {}\n", c.expect.join(", ")));
         }
     }
     if !ex.valid.is_empty() {
         text.push_str("\nnot flagged:\n");
         for e in &ex.valid {
-            text.push_str(&format!("  ✓ {e}\n"));
+            text.push_str(&format!("  ✓ {}\n", crate::docs::shown_example(e)));
         }
     }
     let _ = io::stdout().lock().write_all(text.as_bytes());

@@ -195,9 +195,16 @@ fn code(text: &str) -> String {
     }
 }
 
+/// An example as people read it: a form feed (the end of a page, in examples that stand for a
+/// PDF's text) is shown as `␌`, an invisible control character otherwise.
+pub fn shown_example(text: &str) -> String {
+    text.replace('\u{c}', "␌")
+}
+
 /// A fenced block of example text.
 fn block(text: &str) -> String {
     let fence = if text.contains("```") { "~~~~" } else { "```" };
+    let text = shown_example(text);
     format!("{fence}text\n{}\n{fence}\n", text.trim_end_matches('\n'))
 }
 

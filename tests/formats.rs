@@ -120,10 +120,11 @@ fn pdf_text_comes_from_pdftotext_with_pages() {
         (Some(2), Some(6))
     );
     assert_eq!(d["page"].as_u64(), Some(2));
+    assert_eq!(d["page_line"].as_u64(), Some(1));
     let message = error_of(&v, "broken.pdf");
     assert!(message.contains("pdftotext failed"), "{message}");
     assert!(message.contains("trailer"), "{message}");
-    // People see the page too.
+    // People see the page and the line on it too.
     let out = tally()
         .current_dir(dir.path())
         .env("PATH", bin.path())
@@ -131,7 +132,7 @@ fn pdf_text_comes_from_pdftotext_with_pages() {
         .output()
         .expect("run");
     let human = String::from_utf8_lossy(&out.stdout);
-    assert!(human.contains("r.pdf (page 2):2:6"), "{human}");
+    assert!(human.contains("r.pdf (page 2, line 1):2:6"), "{human}");
 }
 
 #[test]

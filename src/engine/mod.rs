@@ -184,7 +184,13 @@ pub fn check_rule(doc: &Document, rules: &RuleSet, id: RuleId) -> Vec<Finding> {
     out
 }
 
-/// Checks a text with one rule alone (rule examples and `tally test`).
+/// Checks a text with one rule alone (rule examples and `tally test`). A text with form feeds
+/// stands for a PDF's text: its pages end with them, as in `pdftotext` output.
 pub fn check_text_with(id: RuleId, rules: &RuleSet, text: &str) -> Vec<Finding> {
-    check_rule(&Document::new("<example>", text.to_owned()), rules, id)
+    let doc = if text.contains('\u{c}') {
+        Document::paged("<example>", text)
+    } else {
+        Document::new("<example>", text.to_owned())
+    };
+    check_rule(&doc, rules, id)
 }

@@ -1,4 +1,7 @@
 //! Concise output: `path:line:col: severity rule message`, one finding per line (grep-friendly).
+//! A PDF's findings end with `(page P, line L)`: the line on the page, while `line:col` stay the
+//! position in the extracted text so that `path:line:col:` parsers (editors, problem matchers)
+//! read every line the same way.
 
 use std::io::{self, Write};
 
@@ -27,15 +30,17 @@ impl<W: Write> Reporter for ConciseReporter<'_, W> {
             let pos = doc.position(f.span.start);
             // One finding, one line: line breaks inside a message would split it.
             let message = f.message.replace(['\n', '\r'], " ");
+            let page = super::page_note(doc, f.span.start)
+                .map(|note| format!(" ({note})"))
+                .unwrap_or_default();
             writeln!(
                 self.out,
-                "{}:{}:{}: {} {} {}",
+                "{}:{}:{}: {} {} {message}{page}",
                 doc.path,
                 pos.line,
                 pos.column,
                 rule.severity.as_str(),
                 rule.id,
-                message
             )?;
         }
         self.out.flush()

@@ -1,5 +1,8 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
 //!
+//! `line`/`col` are the position in the text checked; a PDF's title adds where the finding is on
+//! its page (`repeat/doubled-word (page 2, line 3)`), which is what a reader of the PDF needs.
+//!
 //! GitHub shows at most ten annotations of each level per step; beyond that tally prints one
 //! notice with the number left out (the SARIF upload shows every finding).
 
@@ -72,7 +75,11 @@ impl<W: Write> Reporter for GithubReporter<'_, W> {
             } else {
                 props.push_str(&format!(",endLine={}", end.line));
             }
-            props.push_str(&format!(",title={}", escape_property(&rule.id)));
+            let title = match super::page_note(doc, f.span.start) {
+                Some(note) => format!("{} ({note})", rule.id),
+                None => rule.id.clone(),
+            };
+            props.push_str(&format!(",title={}", escape_property(&title)));
             writeln!(
                 self.out,
                 "::{} {props}::{}",

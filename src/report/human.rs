@@ -117,9 +117,10 @@ pub fn render_finding(
     rules: &RuleSet,
 ) -> String {
     let rule = &rules[finding.rule];
-    // A PDF's findings name their page beside the line of the extracted text.
-    let name = match doc.page(finding.span.start) {
-        Some(page) => format!("{} (page {page})", doc.path),
+    // A PDF's findings name their page and the line on it beside the position in the extracted
+    // text (`r.pdf (page 2, line 3):15:16`), as the concise format does.
+    let name = match super::page_note(doc, finding.span.start) {
+        Some(note) => format!("{} ({note})", doc.path),
         None => doc.path.clone(),
     };
     let report = Report {
@@ -149,7 +150,7 @@ pub fn render_finding(
         let pos = doc.position(finding.span.start);
         out = format!(
             "{}:{}:{}: {} {}\n",
-            doc.path, pos.line, pos.column, rule.id, finding.message
+            name, pos.line, pos.column, rule.id, finding.message
         );
     }
     out

@@ -17,6 +17,15 @@ use crate::engine::RuleSet;
 use crate::rules::Severity;
 use crate::source::Document;
 
+/// Where a finding of a PDF is on its page, as the text formats show it: `page 2, line 3` (line 1
+/// is the page's first line). Every format keeps `line`/`column` as the position in the extracted
+/// text (what `tally extract` and `pdftotext -layout` print), which editors and `path:line:col`
+/// parsers can open, and adds this beside it; `None` for documents without pages.
+pub fn page_note(doc: &Document, offset: usize) -> Option<String> {
+    doc.page_position(offset)
+        .map(|p| format!("page {}, line {}", p.page, p.line))
+}
+
 /// Counts for the closing summary.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -61,7 +70,7 @@ pub enum Format {
     Json,
     /// JSON Lines, streamed: a header, one record per finding or error, a summary.
     Jsonl,
-    /// `path:line:col: severity rule message`.
+    /// `path:line:col: severity rule message` (a PDF's adds `(page P, line L)`).
     Concise,
     /// SARIF 2.1.0 (code scanning).
     Sarif,

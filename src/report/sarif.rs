@@ -1,7 +1,8 @@
 //! SARIF 2.1.0: one log with one run; the tool's rules (id, name, short and full description,
 //! help, `helpUri`, default level), results with level, message, region (columns in Unicode code
 //! points, `columnKind` set), fingerprints (the JSON `fingerprint`) and partial fingerprints
-//! (without the path), the page of a PDF finding, and unreadable documents as tool
+//! (without the path), the page of a PDF finding and its line on that page (`page`, `pageLine`
+//! in the result's `properties`: a region has no page), and unreadable documents as tool
 //! notifications. Relative paths are percent-encoded URI references against `%SRCROOT%`, which
 //! `originalUriBaseIds` maps to the folder tally ran in; absolute paths are `file:` URIs.
 
@@ -186,8 +187,9 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
             if let Some(help) = &f.help {
                 properties.insert("help".to_owned(), help.as_str().into());
             }
-            if let Some(page) = doc.page(f.span.start) {
-                properties.insert("page".to_owned(), page.into());
+            if let Some(at) = doc.page_position(f.span.start) {
+                properties.insert("page".to_owned(), at.page.into());
+                properties.insert("pageLine".to_owned(), at.line.into());
             }
             if !properties.is_empty() {
                 result["properties"] = properties.into();

@@ -85,10 +85,11 @@ fn defs() -> Value {
             "fix": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/fix"}], "description": "A proposed fix, or null."},
             "fingerprint": hash("Stable identity: rule, path without `./`, normalised matched text and its occurrence index; never the line."),
             "encoding": text("The file's encoding, present only when it is not UTF-8."),
-            "page": position("The 1-based page, present only for PDFs."),
+            "page": position("The 1-based page of the start, present only for PDFs."),
+            "page_line": position("The 1-based line of the start on that page (1 is the page's first line), present only for PDFs; `line` is the line of the extracted text, and `column` is the same on both."),
             "operands": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/operand"},
                          "description": "The figures of an arithmetic finding; absent for other findings."},
-        }), &["encoding", "page", "operands"]),
+        }), &["encoding", "page", "page_line", "operands"]),
         "error": object("A document or path that could not be checked.", json!({
             "path": text("The path."),
             "message": text("What went wrong."),
@@ -231,6 +232,7 @@ mod tests {
             // Every optional field present, so that every key is serialized.
             encoding: Some("GBK"),
             page: Some(1),
+            page_line: Some(1),
             operands: vec![JsonOperand {
                 role: "part",
                 text: "1",
@@ -268,7 +270,7 @@ mod tests {
             .collect();
         let all = schema_keys(&defs()["diagnostic"]);
         let optional: Vec<&String> = all.difference(&required).collect();
-        assert_eq!(optional, ["encoding", "operands", "page"]);
+        assert_eq!(optional, ["encoding", "operands", "page", "page_line"]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/sequence.toml",
         include_str!("../../rules/sequence.toml"),
     ),
+    ("rules/source.toml", include_str!("../../rules/source.toml")),
     ("rules/style.toml", include_str!("../../rules/style.toml")),
     ("rules/sums.toml", include_str!("../../rules/sums.toml")),
     ("rules/tables.toml", include_str!("../../rules/tables.toml")),

@@ -27,7 +27,7 @@ pub use written::written_params;
 /// The fixed rule categories: the part of every rule id before `/`.
 pub const CATEGORIES: &[&str] = &[
     "date", "number", "ratio", "sum", "count", "growth", "field", "punct", "repeat", "sequence",
-    "table", "style", "xref",
+    "table", "style", "xref", "source",
 ];
 
 /// How serious a finding is.

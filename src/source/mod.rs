@@ -19,6 +19,7 @@ pub use blocks::{clauses, Blocks, Scope};
 pub use decode::{decode_strict, Decoding};
 pub use extract::{Cell, OffsetMap, Table};
 pub use line_index::{LineIndex, Position};
+pub use pdf::split_pages;
 
 use std::fmt;
 use std::ops::Range;
@@ -90,6 +91,16 @@ impl Format {
     }
 }
 
+/// Where an offset of a paged document (a PDF) is on its page: all 1-based; `line` 1 is the
+/// page's first line, `column` counts Unicode scalar values from the line start (pages start at
+/// line starts, so it is the column in the whole text too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagePosition {
+    pub page: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
 /// The source a document's text was extracted from, for positions and display.
 #[derive(Debug)]
 pub struct Origin {
@@ -114,6 +125,9 @@ pub enum SourceError {
     Io(String),
     /// The container or markup could not be read (a corrupt .docx, a PDF without `pdftotext`).
     Format(String),
+    /// A PDF gave no text, or only white space: it has no text layer (a scanned PDF). `pages`
+    /// is its number of pages, when `pdftotext` told.
+    NoTextLayer { pages: Option<usize> },
 }
 
 impl fmt::Display for SourceError {
@@ -129,6 +143,17 @@ impl fmt::Display for SourceError {
             ),
             SourceError::Io(message) => write!(f, "cannot read: {message}"),
             SourceError::Format(message) => f.write_str(message),
+            SourceError::NoTextLayer { pages } => {
+                let pages = match pages {
+                    Some(1) => "its one page".to_owned(),
+                    Some(n) => format!("any of its {n} pages"),
+                    None => "any page".to_owned(),
+                };
+                write!(
+                    f,
+                    "PDF has no text layer: pdftotext found no text on {pages}, so nothing could be checked; it is probably scanned (its pages are images) and needs OCR first (for example `ocrmypdf in.pdf out.pdf`), then check the OCR'd file"
+                )
+            }
         }
     }
 }
@@ -365,12 +390,43 @@ impl Document {
         }
     }
 
-    /// 1-based page of a text offset (PDF only).
+    /// A document of pages from text whose pages end with form feeds (as `pdftotext` writes
+    /// them, and rule examples that stand for a PDF's text): the form feeds are removed and the
+    /// page starts kept ([`split_pages`]).
+    pub fn paged(path: impl Into<String>, raw: &str) -> Self {
+        let (text, pages) = split_pages(raw);
+        let mut doc = Document::new(path, text);
+        doc.pages = pages;
+        doc
+    }
+
+    /// 1-based page of a text offset (PDF only). An offset where a blank page and the next one
+    /// both start is on the next one: a blank page holds no text.
     pub fn page(&self, offset: usize) -> Option<usize> {
         if self.pages.is_empty() {
             return None;
         }
         Some(self.pages.partition_point(|&start| start <= offset).max(1))
+    }
+
+    /// The page of a text offset and the line and column on that page (PDF only).
+    pub fn page_position(&self, offset: usize) -> Option<PagePosition> {
+        let page = self.page(offset)?;
+        let offset = offset.min(self.text.len());
+        let start = self.pages[page - 1].min(offset);
+        let at = self.index.position(offset, &self.text);
+        let first = self.index.line_of(start);
+        let column = if self.index.line_of(offset) == first {
+            // On the page's first line, which starts there unless the text was built otherwise.
+            self.text[start..offset].chars().count() + 1
+        } else {
+            at.column
+        };
+        Some(PagePosition {
+            page,
+            line: at.line - first,
+            column,
+        })
     }
 }
 
@@ -417,6 +473,76 @@ mod tests {
         assert!(is_binary(b"PK\x03\x04\x00\x00"));
         assert!(!is_binary("正文".as_bytes()));
         assert!(matches!(load_bytes("x", b"\x00\x01"), Ok(Loaded::Binary)));
+    }
+
+    fn at(doc: &Document, offset: usize) -> (usize, usize, usize) {
+        let p = doc.page_position(offset).expect("a paged document");
+        (p.page, p.line, p.column)
+    }
+
+    #[test]
+    fn page_lines_count_from_the_first_line_of_the_page() {
+        let doc = Document::paged("x.pdf", "甲一\n甲二\n\u{c}乙一\n乙二对对\n乙三\n\u{c}");
+        // The first character of the document and of page 2.
+        assert_eq!(at(&doc, 0), (1, 1, 1));
+        let page2 = doc.text.find("乙一").expect("page 2");
+        assert_eq!(at(&doc, page2), (2, 1, 1));
+        // The whole text's line 4 is page 2's line 2; the column is the same in both.
+        let found = doc.text.find("对对").expect("finding");
+        assert_eq!(doc.position(found).line, 4);
+        assert_eq!(at(&doc, found), (2, 2, 3));
+        // The last line break of the previous page is still that page.
+        assert_eq!(at(&doc, page2 - 1), (1, 2, 3));
+    }
+
+    #[test]
+    fn page_position_at_the_end_of_the_last_page() {
+        let doc = Document::paged("x.pdf", "a\n\u{c}b\nlast\u{c}");
+        let end = doc.text.len();
+        assert_eq!(doc.text, "a\nb\nlast");
+        assert_eq!(at(&doc, end), (2, 2, 5));
+        // Past the end is the end.
+        assert_eq!(at(&doc, end + 10), (2, 2, 5));
+    }
+
+    #[test]
+    fn blank_pages_hold_no_text_and_keep_later_page_numbers() {
+        let doc = Document::paged("x.pdf", "\u{c}a\n\u{c}\u{c}b\nc\n\u{c}\u{c}");
+        assert_eq!(doc.pages, vec![0, 0, 2, 2, 6]);
+        assert_eq!(at(&doc, 0), (2, 1, 1));
+        assert_eq!(at(&doc, doc.text.find('b').expect("b")), (4, 1, 1));
+        assert_eq!(at(&doc, doc.text.find('c').expect("c")), (4, 2, 1));
+        // The end of the text is where the blank last page starts.
+        assert_eq!(at(&doc, doc.text.len()), (5, 1, 1));
+    }
+
+    #[test]
+    fn page_position_of_a_page_that_starts_inside_a_line() {
+        // Not what `paged` builds, but the arithmetic counts from the page start.
+        let mut doc = Document::new("x.pdf", "ab\ncd".to_owned());
+        doc.pages = vec![0, 4];
+        assert_eq!(at(&doc, 5), (2, 1, 2));
+        assert_eq!(at(&doc, 3), (1, 2, 1));
+    }
+
+    #[test]
+    fn unpaged_documents_have_no_page_position() {
+        assert_eq!(
+            Document::new("x.txt", "a".to_owned()).page_position(0),
+            None
+        );
+    }
+
+    #[test]
+    fn no_text_layer_says_scanned_ocr_and_the_page_count() {
+        let message = SourceError::NoTextLayer { pages: Some(3) }.to_string();
+        for part in ["no text layer", "any of its 3 pages", "scanned", "OCR"] {
+            assert!(message.contains(part), "{part}: {message}");
+        }
+        let one = SourceError::NoTextLayer { pages: Some(1) }.to_string();
+        assert!(one.contains("its one page"), "{one}");
+        let unknown = SourceError::NoTextLayer { pages: None }.to_string();
+        assert!(unknown.contains("on any page"), "{unknown}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! PDF: text through poppler's `pdftotext -layout` (no PDF parser in tally). Pages end with a
 //! form feed in its output; the form feeds are removed and the offset where each page starts is
-//! kept, so findings can name their page.
+//! kept, so findings can name their page and their line on it. A PDF whose text is empty or only
+//! white space has no text layer (a scanned PDF): that is an error, never a document with
+//! nothing to report.
 
 use std::path::Path;
 use std::process::Command;
@@ -49,10 +51,23 @@ pub fn extract(path: &Path) -> Result<(String, Vec<usize>), SourceError> {
             err.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(split_pages(&raw))
+    parse_output(&raw)
 }
 
-/// Removes the form feeds that end pages, keeping where each page starts.
+/// The text and page starts of `pdftotext` output; an error when it holds no text.
+pub fn parse_output(raw: &str) -> Result<(String, Vec<usize>), SourceError> {
+    let (text, pages) = split_pages(raw);
+    if text.trim().is_empty() {
+        // Every page ends with a form feed, so their number is known unless nothing came out.
+        let pages = raw.contains('\u{c}').then_some(pages.len());
+        return Err(SourceError::NoTextLayer { pages });
+    }
+    Ok((text, pages))
+}
+
+/// Removes the form feeds that end pages, keeping where each page starts. Every page starts at
+/// a line start: a page whose text does not end with a line break gets one, so that its last
+/// line and the next page's first line stay two lines (and a page's lines are the text's lines).
 pub fn split_pages(raw: &str) -> (String, Vec<usize>) {
     let mut text = String::with_capacity(raw.len());
     let mut pages = vec![0];
@@ -63,6 +78,9 @@ pub fn split_pages(raw: &str) -> (String, Vec<usize>) {
         text.push_str(part);
         // A blank page still counts, so later pages keep their numbers.
         if parts.peek().is_some() {
+            if !part.is_empty() && !part.ends_with('\n') {
+                text.push('\n');
+            }
             pages.push(text.len());
         }
     }
@@ -85,6 +103,31 @@ mod tests {
         let (text, pages) = split_pages("一页\n\u{c}\u{c}三页\n\u{c}");
         assert_eq!(text, "一页\n三页\n");
         assert_eq!(pages, vec![0, 7, 7]);
+    }
+
+    #[test]
+    fn a_page_without_a_final_line_break_ends_its_line() {
+        let (text, pages) = split_pages("one\u{c}two\u{c}");
+        assert_eq!(text, "one\ntwo");
+        assert_eq!(pages, vec![0, 4]);
+    }
+
+    #[test]
+    fn output_of_white_space_only_is_no_text_layer() {
+        assert_eq!(
+            parse_output("\u{c}\u{c}"),
+            Err(SourceError::NoTextLayer { pages: Some(2) })
+        );
+        assert_eq!(
+            parse_output("  \n\u{c}\n\t\n\u{c}\u{3000}\u{c}"),
+            Err(SourceError::NoTextLayer { pages: Some(3) })
+        );
+        assert_eq!(
+            parse_output(""),
+            Err(SourceError::NoTextLayer { pages: None })
+        );
+        // One character is text: the thin-text rule judges it, not the loader.
+        assert!(parse_output("\u{c}\u{c}-\n\u{c}").is_ok());
     }
 
     #[test]

@@ -136,6 +136,7 @@ kinds! {
     sequence => Sequence,
     table => TableKind,
     relation => Relation,
+    pages => Pages,
 }
 
 /// The registered kind called `name`.
