@@ -285,6 +285,19 @@ pub fn actual_change(from: &Quantity, to: &Quantity, change: &Quantity) -> Optio
                 .round(shown_decimals, Rounding::HalfAwayFromZero)?;
             Some((Interval::new(lo, hi), shown))
         }
+        // A change by an amount (`比上年的205.10万元增加8.66万元`): the difference of the two
+        // values, shown in the scale the change is written in.
+        Unit::Count(_) | Unit::Money(_) | Unit::Measure(_) => {
+            if !comparable(from, to) || !comparable(to, change) {
+                return None;
+            }
+            let shown = to
+                .value
+                .checked_sub(from.value)?
+                .mul_pow10(-(change.multiplier as i32))?
+                .round(change.decimals, Rounding::HalfAwayFromZero)?;
+            Some((b.checked_sub(&a)?, shown))
+        }
         _ => None,
     }
 }
@@ -301,7 +314,7 @@ pub fn change(
     if actual.overlaps(&signed(change, sign)?) {
         return None;
     }
-    Some((magnitude(shown, &change.unit), direction(shown)))
+    Some((magnitude(shown, change), direction(shown)))
 }
 
 fn direction(shown: Dec) -> Sign {
@@ -312,14 +325,33 @@ fn direction(shown: Dec) -> Sign {
     }
 }
 
-fn magnitude(shown: Dec, unit: &Unit) -> String {
-    let suffix = match unit {
-        Unit::PercentagePoint => "个百分点",
-        Unit::Times => "倍",
-        _ => "%",
-    };
+/// The size of a change in the form `change` is written in (`3.2个百分点`, `1.5倍`, `12.3%`,
+/// `8.66万元`).
+fn magnitude(shown: Dec, change: &Quantity) -> String {
     let m = shown.checked_abs().unwrap_or(shown);
-    format!("{m}{suffix}")
+    match &change.unit {
+        Unit::PercentagePoint => format!("{m}个百分点"),
+        Unit::Times => format!("{m}倍"),
+        Unit::Count(unit) | Unit::Money(unit) | Unit::Measure(unit) if change.chinese => {
+            let scale = match change.multiplier {
+                4 => "万",
+                8 => "亿",
+                12 => "万亿",
+                _ => "",
+            };
+            format!("{m}{scale}{unit}")
+        }
+        Unit::Count(_) | Unit::Money(_) | Unit::Measure(_) => {
+            // The scale word and unit as written after the number (`万元` of `8.66万元`).
+            let text = change.text.trim();
+            let unit_start = text
+                .char_indices()
+                .find(|&(_, c)| !(c.is_ascii_digit() || ".,．，０１２３４５６７８９".contains(c)))
+                .map_or(text.len(), |(i, _)| i);
+            format!("{m}{}", &text[unit_start..])
+        }
+        _ => format!("{m}%"),
+    }
 }
 
 /// `B是A的N倍`: B / A must be N within the rounding of all three; `Some(actual)` when not.

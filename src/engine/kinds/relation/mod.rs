@@ -1095,9 +1095,10 @@ impl<'s> Binding<'s> {
     }
 
     /// True when the slot's figure is an item of a list: `、` or `和` (with labels only
-    /// between) joins it to a figure before it.
+    /// between) joins it to a comparable figure before it (`项目27个、资金4474.34万元` is no list
+    /// of two totals).
     fn listed(&self, name: &str) -> bool {
-        let Some(r) = self.range(name) else {
+        let (Some(r), Some(own)) = (self.range(name), self.one(name)) else {
             return false;
         };
         let and = crate::statement::Lexicon::builtin().class("and");
@@ -1107,7 +1108,9 @@ impl<'s> Binding<'s> {
                 TokenKind::Label | TokenKind::Period { .. } => {}
                 TokenKind::Sep(crate::statement::Sep::Enum) if !joined => joined = true,
                 TokenKind::Cue { class, .. } if !joined && Some(class) == and => joined = true,
-                TokenKind::Quantity(_) => return joined,
+                TokenKind::Quantity(q) => {
+                    return joined && arith::comparable(&self.statement.quantities[q], own)
+                }
                 _ => return false,
             }
         }
