@@ -117,10 +117,19 @@ pub fn render_finding(
     rules: &RuleSet,
 ) -> String {
     let rule = &rules[finding.rule];
-    // A PDF's findings name their page beside the line of the extracted text.
-    let name = match doc.page(finding.span.start) {
-        Some(page) => format!("{} (page {page})", doc.path),
-        None => doc.path.clone(),
+    // A PDF's findings name their page beside the line of the extracted text, and findings
+    // outside a .docx's body the part they are in (a header, a footnote …).
+    let mut notes = Vec::new();
+    if let Some(page) = doc.page(finding.span.start) {
+        notes.push(format!("page {page}"));
+    }
+    if let Some(zone) = doc.zone_outside_body(finding.span.start) {
+        notes.push(format!("in {}", zone.name));
+    }
+    let name = if notes.is_empty() {
+        doc.path.clone()
+    } else {
+        format!("{} ({})", doc.path, notes.join(", "))
     };
     let report = Report {
         message: &finding.message,

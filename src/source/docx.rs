@@ -495,6 +495,7 @@ impl Parser {
             text,
             map,
             tables: self.tables,
+            zones: Vec::new(),
         })
     }
 

@@ -14,11 +14,13 @@ mod markdown;
 mod pdf;
 pub mod tables;
 mod zip;
+pub mod zones;
 
 pub use blocks::{clauses, Blocks, Scope};
 pub use decode::{decode_strict, Decoding};
 pub use extract::{Cell, OffsetMap, Table};
 pub use line_index::{LineIndex, Position};
+pub use zones::{Zone, ZoneKind};
 
 use std::fmt;
 use std::ops::Range;
@@ -48,6 +50,8 @@ pub struct Document {
     pub tables: Vec<Table>,
     /// Offsets of the text where each page starts (PDF only).
     pub pages: Vec<usize>,
+    /// Which part of the file each byte of the text comes from (.docx only; empty = all body).
+    pub zones: Vec<Zone>,
     /// Tables found in plain text, on first use (most rules never ask).
     text_tables: std::sync::OnceLock<Vec<Table>>,
     /// The statements read into tokens, on first use (by `crate::statement::of_document`).
@@ -174,6 +178,7 @@ pub fn load_bytes_as(
             let mut doc = Document::new(path, extracted.text);
             doc.format = format;
             doc.tables = extracted.tables;
+            doc.zones = extracted.zones;
             return Ok(Loaded::Text(doc));
         }
         Format::Pdf => {
@@ -301,6 +306,7 @@ impl Document {
             origin: None,
             tables: Vec::new(),
             pages: Vec::new(),
+            zones: Vec::new(),
             text_tables: std::sync::OnceLock::new(),
             statements: std::sync::OnceLock::new(),
         }
@@ -371,6 +377,22 @@ impl Document {
             return None;
         }
         Some(self.pages.partition_point(|&start| start <= offset).max(1))
+    }
+
+    /// The zone holding a text offset (`None` when the document has no zones: all body).
+    pub fn zone_at(&self, offset: usize) -> Option<&Zone> {
+        zones::zone_at(&self.zones, offset)
+    }
+
+    /// The zone of a text offset when it is not the body (a header, a footnote …): the zone a
+    /// finding there names.
+    pub fn zone_outside_body(&self, offset: usize) -> Option<&Zone> {
+        zones::outside_body(&self.zones, offset)
+    }
+
+    /// The range of the text that is the body (all of it when the document has no zones).
+    pub fn body(&self) -> Range<usize> {
+        zones::body(&self.zones, self.text.len())
     }
 }
 
