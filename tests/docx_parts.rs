@@ -1,5 +1,6 @@
 //! Word files beyond the body, through the real binary: errors planted in footnotes and comments
-//! are found and name their zone in every output format.
+//! are found and name their zone in every output format, and Word's automatic numbering is read
+//! as Word shows it, so heading-numbering rules see it; fixes never touch generated labels.
 
 mod support;
 
@@ -194,4 +195,184 @@ fn errors_in_a_footnote_and_a_comment_are_found_and_name_their_zone() {
             .expect("python3");
         assert!(status.success(), "the SARIF log does not validate");
     }
+}
+
+/// A paragraph numbered by instance `num` at level `ilvl`.
+fn numbered(num: u32, ilvl: u32, text: &str) -> String {
+    format!(
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+    )
+}
+
+/// Heading numbering as a Chinese report template defines it: 一、 / （一） / 1. on three levels
+/// (Word's default tab after each label), instance 1; a bullet list, instance 2; instance 3
+/// continues instance 1 with its first level set to 4 (Word's "Set Numbering Value"); instance
+/// 4 restarts the second level at 1.
+const NUMBERING: &str = concat!(
+    r#"<w:abstractNum w:abstractNumId="0">"#,
+    r#"<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>"#,
+    r#"<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>"#,
+    r#"<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>"#,
+    r#"</w:abstractNum>"#,
+    r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="●"/></w:lvl></w:abstractNum>"#,
+    r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+    r#"<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#,
+    r#"<w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="4"/></w:lvlOverride></w:num>"#,
+    r#"<w:num w:numId="4"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#
+);
+
+fn numbered_docx(dir: &Path, name: &str, body: &str) {
+    let z = support::docx_with_parts(
+        body,
+        &[("word/numbering.xml", &support::numbering_xml(NUMBERING))],
+    );
+    std::fs::write(dir.join(name), z).expect("write");
+}
+
+/// (rule, line, column, matched label) of each sequence finding.
+fn sequence_findings(dir: &Path, name: &str) -> Vec<(String, u64, u64)> {
+    let out = run(dir, &["check", name, "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            d["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("sequence/"))
+        })
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or("").to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn automatic_numbering_that_skips_a_heading_is_reported_at_the_label() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let body = [
+        numbered(1, 0, "总体情况"),
+        p("全年受理案件182件。"),
+        numbered(1, 0, "主要工作"),
+        // "Set Numbering Value" to 4: Word shows 四、, skipping 三、.
+        numbered(3, 0, "下一步打算"),
+    ]
+    .concat();
+    numbered_docx(dir.path(), "skip.docx", &body);
+    let text = stdout(&run(dir.path(), &["extract", "skip.docx"]));
+    assert_eq!(
+        text,
+        "一、 总体情况\n全年受理案件182件。\n二、 主要工作\n四、 下一步打算\n"
+    );
+    assert_eq!(
+        sequence_findings(dir.path(), "skip.docx"),
+        [("sequence/heading-numbering".to_owned(), 4, 1)]
+    );
+    let human = stdout(&run(dir.path(), &["check", "skip.docx"]));
+    assert!(
+        human.contains("“四、”之前是第 2 项，应为第 3 项"),
+        "{human}"
+    );
+}
+
+#[test]
+fn correct_automatic_numbering_with_nested_levels_and_bullets_is_silent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let body = [
+        numbered(1, 0, "总体情况"),
+        numbered(1, 1, "组织领导"),
+        numbered(1, 2, "成立领导小组"),
+        numbered(1, 2, "制定方案"),
+        numbered(1, 1, "制度建设"),
+        numbered(2, 0, "要点甲"),
+        numbered(2, 0, "要点乙"),
+        numbered(1, 0, "主要工作"),
+        // The second level restarts under a new first-level heading, the third under the second.
+        numbered(1, 1, "立法"),
+        numbered(1, 2, "审议条例"),
+        // Instance 4 shares the list and restarts its second level at 1 (a new run, silent).
+        numbered(4, 1, "执法"),
+        numbered(1, 0, "存在问题"),
+    ]
+    .concat();
+    numbered_docx(dir.path(), "ok.docx", &body);
+    let text = stdout(&run(dir.path(), &["extract", "ok.docx"]));
+    assert_eq!(
+        text,
+        concat!(
+            "一、 总体情况\n（一） 组织领导\n1. 成立领导小组\n2. 制定方案\n（二） 制度建设\n",
+            // A bullet is not a number: no label at all.
+            "要点甲\n要点乙\n",
+            "二、 主要工作\n（一） 立法\n1. 审议条例\n（一） 执法\n三、 存在问题\n"
+        )
+    );
+    assert_eq!(sequence_findings(dir.path(), "ok.docx"), []);
+}
+
+#[test]
+fn fix_never_writes_into_a_docx_even_for_a_fix_on_a_generated_label() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // A user rule with a safe fix whose match is exactly a numbering label.
+    std::fs::write(
+        dir.path().join("label.toml"),
+        r#"[[rule]]
+id = "style/heading-comma"
+kind = "pattern"
+severity = "error"
+message = "标题序号“{match}”"
+description = "A first-level heading label; the fix rewrites it."
+
+[rule.pattern]
+regex = '^(?<mark>[一二三四五六七八九十]+、)'
+report = "mark"
+fix = "第{mark}"
+applicability = "safe"
+
+[rule.tests]
+valid = ["总体情况"]
+invalid = ["一、总体情况"]
+"#,
+    )
+    .expect("write");
+    numbered_docx(dir.path(), "r.docx", &numbered(1, 0, "总体情况"));
+    let before = std::fs::read(dir.path().join("r.docx")).expect("read");
+    let out = run(
+        dir.path(),
+        &[
+            "check",
+            "r.docx",
+            "--rules",
+            "label.toml",
+            "--select",
+            "style/heading-comma",
+            "--fix",
+            "--format",
+            "json",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let found: Vec<(u64, u64)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "style/heading-comma")
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // Found at the label, the start of the paragraph; still reported, since it was not fixed.
+    assert_eq!(found, [(1, 1)], "{v}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(dir.path().join("r.docx")).expect("read"),
+        before
+    );
 }

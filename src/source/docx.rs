@@ -8,6 +8,9 @@
 //!   (entities decoded, line breaks in the XML made spaces), `w:tab`/`w:ptab` → `"\t"`,
 //!   text-wrapping `w:br` and `w:cr` → `" "`, page and column breaks → nothing,
 //!   `w:noBreakHyphen` → `"-"`, `w:softHyphen` and `w:sym` → nothing;
+//! - a numbered paragraph (`w:numPr`, its own or its style's) starts with the label Word shows
+//!   for it (`一、`, `（二）`, `1.2`) and a space (see [`super::docx_numbering`]); the label is
+//!   generated text, not in the file; bullets add nothing;
 //! - deleted and moved-away text (`w:del`, `w:moveFrom`, `w:delText`), field codes
 //!   (`w:instrText`, `w:fldData`) and ruby guide text (`w:rt`) are skipped; inserted text
 //!   (`w:ins`) and field results are kept;
@@ -46,6 +49,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::reader::NsReader;
 
+use super::docx_numbering::{Counters, Numbering, ParagraphNumbering};
 use super::extract::{Cell, Extracted, Table, TextBuilder};
 use super::zip::{self, Limits, ZipError};
 use super::{Zone, ZoneKind};
@@ -140,7 +144,8 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
         Err(e) => return Err(e.into()),
     };
     let package = Package::open(bytes, &main, &limits)?;
-    let mut body = parse_part(&xml, &main, Part::Document)?;
+    let numbering = package.numbering()?;
+    let mut body = parse_part(&xml, &main, Part::Document, &numbering)?;
     let mut out = Assembler::default();
     out.push_body(&mut body);
 
@@ -153,7 +158,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
             let Some(xml) = package.read(&name)? else {
                 continue;
             };
-            let read = parse_part(&xml, &name, part)?;
+            let read = parse_part(&xml, &name, part, &numbering)?;
             if read.text.trim().is_empty() || !seen.insert(read.text.clone()) {
                 continue;
             }
@@ -179,7 +184,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
             let Some(xml) = package.read(&name)? else {
                 continue;
             };
-            let read = parse_part(&xml, &name, part)?;
+            let read = parse_part(&xml, &name, part, &numbering)?;
             for (i, note) in in_reference_order(&read.notes, references)
                 .iter()
                 .enumerate()
@@ -200,10 +205,11 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
 }
 
 /// Extracts the text and tables of a WordprocessingML main document part (the content of
-/// `word/document.xml`) and of its text boxes, following the rules in the module documentation.
+/// `word/document.xml`) and of its text boxes, following the rules in the module documentation
+/// (without numbering definitions, numbered paragraphs have no label).
 #[cfg(test)]
 pub fn extract_document_xml(xml: &[u8]) -> Result<Extracted, DocxError> {
-    let mut body = parse_part(xml, DOCUMENT_PART, Part::Document)?;
+    let mut body = parse_part(xml, DOCUMENT_PART, Part::Document, &Numbering::default())?;
     let mut out = Assembler::default();
     out.push_body(&mut body);
     Ok(out.finish())
@@ -231,20 +237,27 @@ fn part_text<'x>(xml: &'x [u8], part: &str) -> Result<(&'x str, u64), DocxError>
 }
 
 /// Reads one part of kind `part` named `name`.
-fn parse_part(xml: &[u8], name: &str, part: Part) -> Result<PartText, DocxError> {
+fn parse_part(
+    xml: &[u8],
+    name: &str,
+    part: Part,
+    numbering: &Numbering,
+) -> Result<PartText, DocxError> {
     let (text, bom) = part_text(xml, name)?;
-    Parser::new(part, name).run(text).map_err(|e| match e {
-        DocxError::Xml {
-            part,
-            offset,
-            message,
-        } => DocxError::Xml {
-            part,
-            offset: offset + bom,
-            message,
-        },
-        e => e,
-    })
+    Parser::new(part, name, numbering)
+        .run(text)
+        .map_err(|e| match e {
+            DocxError::Xml {
+                part,
+                offset,
+                message,
+            } => DocxError::Xml {
+                part,
+                offset: offset + bom,
+                message,
+            },
+            e => e,
+        })
 }
 
 /// The kinds of part read, by their root element.
@@ -431,6 +444,48 @@ impl<'a> Package<'a> {
             Err(ZipError::MissingEntry { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The numbering definitions (`word/numbering.xml`), with the numbering of the paragraph
+    /// styles (`word/styles.xml`) when there are any.
+    fn numbering(&self) -> Result<Numbering, DocxError> {
+        let mut numbering = Numbering::default();
+        let named = |kind: &str| -> Option<String> {
+            match &self.relationships {
+                Some(relationships) => relationships
+                    .iter()
+                    .find(|r| r.kind == kind && !r.external)
+                    .map(|r| resolve_target(&self.folder, &r.target)),
+                None => Some(format!("{}{kind}.xml", self.folder)),
+            }
+        };
+        let error = |part: &str, (offset, message): (u64, String), bom: u64| DocxError::Xml {
+            part: part.to_owned(),
+            offset: offset + bom,
+            message,
+        };
+        let Some(part) = named("numbering") else {
+            return Ok(numbering);
+        };
+        let Some(xml) = self.read(&part)? else {
+            return Ok(numbering);
+        };
+        let (text, bom) = part_text(&xml, &part)?;
+        numbering
+            .parse_numbering(text)
+            .map_err(|e| error(&part, e, bom))?;
+        if numbering.is_empty() {
+            return Ok(numbering);
+        }
+        if let Some(part) = named("styles") {
+            if let Some(xml) = self.read(&part)? {
+                let (text, bom) = part_text(&xml, &part)?;
+                numbering
+                    .parse_styles(text)
+                    .map_err(|e| error(&part, e, bom))?;
+            }
+        }
+        Ok(numbering)
     }
 }
 
@@ -627,6 +682,11 @@ enum Tag {
     Body,
     /// A footnote, endnote or comment of a notes part.
     Note,
+    /// Paragraph properties, and the numbering in them.
+    PPr,
+    PStyle,
+    Ilvl,
+    NumId,
     /// A reference to a footnote, endnote or comment (`w:footnoteReference`,
     /// `w:commentRangeStart` …).
     NoteRef(Part),
@@ -666,6 +726,10 @@ fn word_tag(local: &str) -> Tag {
         "endnotes" => Tag::Root(Part::Endnotes),
         "comments" => Tag::Root(Part::Comments),
         "footnote" | "endnote" | "comment" => Tag::Note,
+        "pPr" => Tag::PPr,
+        "pStyle" => Tag::PStyle,
+        "ilvl" => Tag::Ilvl,
+        "numId" => Tag::NumId,
         "footnoteReference" => Tag::NoteRef(Part::Footnotes),
         "endnoteReference" => Tag::NoteRef(Part::Endnotes),
         "commentRangeStart" | "commentReference" => Tag::NoteRef(Part::Comments),
@@ -733,6 +797,14 @@ fn classify(ns: &ResolveResult<'_>, local: &str) -> Tag {
 /// A paragraph being read.
 #[derive(Debug, Default)]
 struct Para {
+    /// Depth of its `w:p` element.
+    depth: usize,
+    /// Inside its `w:pPr`.
+    in_properties: bool,
+    /// Its numbering, and the label that gives (computed once, when its properties end).
+    numbering: ParagraphNumbering,
+    numbered: bool,
+    label: Option<String>,
     text: String,
     /// Text of the text boxes anchored in it, appended when it ends.
     boxes: Vec<String>,
@@ -788,6 +860,8 @@ struct Parser<'a> {
     part: Part,
     /// The part's name, for errors.
     name: &'a str,
+    numbering: &'a Numbering,
+    counters: Counters,
     out: TextBuilder,
     tables: Vec<Table>,
     frames: Vec<Frame>,
@@ -862,10 +936,12 @@ fn number(e: &BytesStart<'_>) -> Option<usize> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(part: Part, name: &'a str) -> Self {
+    fn new(part: Part, name: &'a str, numbering: &'a Numbering) -> Self {
         Parser {
             part,
             name,
+            numbering,
+            counters: Counters::default(),
             out: TextBuilder::default(),
             tables: Vec::new(),
             frames: Vec::new(),
@@ -1091,7 +1167,26 @@ impl<'a> Parser<'a> {
         }
         match tag {
             Tag::Skip => return Ok(true),
-            Tag::P => self.frames.push(Frame::Para(Para::default())),
+            Tag::P => self.frames.push(Frame::Para(Para {
+                depth,
+                ..Para::default()
+            })),
+            Tag::PPr => {
+                if let Some(p) = self.para().filter(|p| p.depth + 1 == depth) {
+                    p.in_properties = true;
+                }
+            }
+            Tag::PStyle | Tag::Ilvl | Tag::NumId => {
+                if let Some(p) = self.para().filter(|p| p.in_properties) {
+                    let value = attr(e, "val");
+                    let number = value.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
+                    match tag {
+                        Tag::PStyle => p.numbering.style = value,
+                        Tag::Ilvl => p.numbering.level = number.map(|n| n as usize),
+                        _ => p.numbering.num_id = number,
+                    }
+                }
+            }
             Tag::NoteRef(part) | Tag::SectionRef(part) => {
                 if let Some(id) = attr(e, "id") {
                     self.references.add(part, id);
@@ -1171,6 +1266,13 @@ impl<'a> Parser<'a> {
         // Frames open and close with their elements (the XML is checked to be well-formed),
         // so the innermost frame is the one a closing tag ends.
         match tag {
+            Tag::PPr
+                if self
+                    .para()
+                    .is_some_and(|p| p.in_properties && p.depth + 1 == depth) =>
+            {
+                self.number_paragraph();
+            }
             Tag::R => {
                 if let Some(p) = self.para() {
                     p.runs = p.runs.saturating_sub(1);
@@ -1178,8 +1280,14 @@ impl<'a> Parser<'a> {
             }
             Tag::T => self.in_text = false,
             Tag::P => {
+                self.number_paragraph();
                 if let Some(Frame::Para(p)) = self.pop_if(|f| matches!(f, Frame::Para(_))) {
-                    let mut s = p.text;
+                    let mut s = match p.label {
+                        // An empty numbered paragraph shows its label alone.
+                        Some(label) if p.text.is_empty() => label.trim_end().to_owned(),
+                        Some(label) => label + &p.text,
+                        None => p.text,
+                    };
                     for b in p.boxes.iter().map(|b| b.trim()).filter(|b| !b.is_empty()) {
                         if !s.is_empty() && !s.ends_with(char::is_whitespace) {
                             s.push(' ');
@@ -1232,6 +1340,19 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Gives the innermost paragraph its numbering label, once, in document order (when its
+    /// properties end, or when it ends without any).
+    fn number_paragraph(&mut self) {
+        let numbering = self.numbering;
+        if let Some(Frame::Para(p)) = self.frames.last_mut() {
+            p.in_properties = false;
+            if !p.numbered {
+                p.numbered = true;
+                p.label = numbering.label(&mut self.counters, &p.numbering);
+            }
         }
     }
 
@@ -2103,6 +2224,12 @@ mod tests {
             err.contains("word/header1.xml") && err.contains("not <w:hdr>"),
             "{err}"
         );
+        let bad_numbering = docx_writer::docx_with_parts(
+            "<w:p/>",
+            &[("word/numbering.xml", "<w:numbering><w:num w:numId=\"1\">")],
+        );
+        let err = extract(&bad_numbering).unwrap_err().to_string();
+        assert!(err.starts_with("malformed word/numbering.xml"), "{err}");
     }
 
     #[test]
@@ -2135,6 +2262,64 @@ mod tests {
         assert_eq!(cells, ["乙", "甲", "12"]);
     }
 
+    /// A paragraph numbered by instance `num` at level `ilvl`.
+    fn numbered(num: u32, ilvl: u32, text: &str) -> String {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    }
+
+    const HEADING_NUMBERING: &str = concat!(
+        r#"<w:abstractNum w:abstractNumId="0">"#,
+        r#"<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl>"#,
+        r#"<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>"#,
+        r#"</w:abstractNum>"#,
+        r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val=""/></w:lvl></w:abstractNum>"#,
+        r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+        r#"<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#
+    );
+
+    #[test]
+    fn numbered_paragraphs_start_with_their_label() {
+        let body = format!(
+            "{}{}<w:p><w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:p>{}<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>{}{}",
+            numbered(1, 0, "总体情况"),
+            numbered(1, 1, "组织"),
+            numbered(2, 0, "要点"),
+            numbered(1, 1, "表内"),
+            r#"<w:p><w:pPr><w:pStyle w:val="H1"/></w:pPr><w:r><w:t>主要工作</w:t></w:r></w:p>"#,
+            numbered(1, 1, "立法"),
+        );
+        let styles = r#"<w:style w:type="paragraph" w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>"#;
+        let header = docx_writer::header_xml(&numbered(1, 0, "页眉自有编号"));
+        let z = docx_writer::docx_with_parts(
+            &body,
+            &[
+                (
+                    "word/numbering.xml",
+                    &docx_writer::numbering_xml(HEADING_NUMBERING),
+                ),
+                ("word/styles.xml", &docx_writer::styles_xml(styles)),
+                ("word/header1.xml", &header),
+            ],
+        );
+        let x = extract(&z).unwrap();
+        assert_eq!(
+            x.text,
+            // The empty paragraph shows its label alone; the bullet adds nothing; the label in a
+            // cell stays in the cell; a style's numbering counts; a header counts on its own.
+            "一、总体情况\n（一） 组织\n（二）\n要点\n（三） 表内\n二、主要工作\n（一） 立法\n\n一、页眉自有编号\n"
+        );
+        assert_eq!(&x.text[x.tables[0].rows[0][0].span.clone()], "（三） 表内");
+        // Without numbering definitions the same body has no labels.
+        let plain = extract(&docx_writer::docx(&body)).unwrap();
+        assert!(
+            plain.text.starts_with("总体情况\n组织\n\n要点\n"),
+            "{}",
+            plain.text
+        );
+    }
+
     fn sample_docx() -> Vec<u8> {
         let body = format!(
             "{}{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>{CHOICE_AND_FALLBACK}",
@@ -2158,7 +2343,14 @@ mod tests {
 
     #[test]
     fn corrupted_files_never_panic() {
-        for z in [sample_docx(), docx_with_every_part()] {
+        let numbered = docx_writer::docx_with_parts(
+            &numbered(1, 1, "x"),
+            &[(
+                "word/numbering.xml",
+                &docx_writer::numbering_xml(HEADING_NUMBERING),
+            )],
+        );
+        for z in [sample_docx(), docx_with_every_part(), numbered] {
             for i in 0..z.len() {
                 let mut bad = z.clone();
                 bad[i] ^= 0x55;

@@ -5,6 +5,7 @@
 mod blocks;
 mod decode;
 mod docx;
+mod docx_numbering;
 #[cfg(test)]
 mod docx_writer;
 pub mod extract;
@@ -360,7 +361,8 @@ impl Document {
     }
 
     /// True when a fix of `span` can be written to the source as it is (the text there was copied
-    /// verbatim). Never for .docx and PDF, whose source tally does not write.
+    /// verbatim). Never for .docx and PDF, whose source tally does not write: this is also what
+    /// keeps fixes off text a .docx generates (automatic numbering labels), which has no source.
     pub fn fixable(&self, span: Range<usize>) -> bool {
         match self.format {
             Format::Docx | Format::Pdf => false,
