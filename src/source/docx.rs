@@ -163,12 +163,8 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
                 continue;
             }
             let name = format!("{} {}", kind.as_str(), seen.len());
-            out.push(
-                kind,
-                name,
-                &read.text,
-                tables_in(&read.tables, 0..read.text.len(), 0),
-            );
+            let tables = tables_in(&read.tables, 0..read.text.len(), out.next_start());
+            out.push(kind, name, &read.text, tables);
         }
     }
     for (part, kind, references) in [
@@ -2233,7 +2229,7 @@ mod tests {
     }
 
     #[test]
-    fn tables_in_notes_keep_their_cells() {
+    fn tables_in_headers_and_notes_keep_their_cells() {
         let note = format!(
             "{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
             p("表注："),
@@ -2246,20 +2242,31 @@ mod tests {
                 p("正文。"),
                 "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>乙</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
             ),
-            &[(
-                "word/footnotes.xml",
-                &docx_writer::notes_xml("footnotes", &[(1, &note)]),
-            )],
+            &[
+                (
+                    "word/header1.xml",
+                    &docx_writer::header_xml(&format!(
+                        "{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+                        p("页眉"),
+                        cell("丙"),
+                        cell("丁")
+                    )),
+                ),
+                (
+                    "word/footnotes.xml",
+                    &docx_writer::notes_xml("footnotes", &[(1, &note)]),
+                ),
+            ],
         );
         let x = extract(&z).unwrap();
-        assert_eq!(x.tables.len(), 2);
+        assert_eq!(x.tables.len(), 3);
         let cells: Vec<&str> = x
             .tables
             .iter()
             .flat_map(|t| t.rows.iter().flatten())
             .map(|c| &x.text[c.span.clone()])
             .collect();
-        assert_eq!(cells, ["乙", "甲", "12"]);
+        assert_eq!(cells, ["乙", "丙", "丁", "甲", "12"]);
     }
 
     /// A paragraph numbered by instance `num` at level `ilvl`.
