@@ -118,10 +118,19 @@ pub fn render_finding(
 ) -> String {
     let rule = &rules[finding.rule];
     // A PDF's findings name their page and the line on it beside the position in the extracted
-    // text (`r.pdf (page 2, line 3):15:16`), as the concise format does.
-    let name = match super::page_note(doc, finding.span.start) {
-        Some(note) => format!("{} ({note})", doc.path),
-        None => doc.path.clone(),
+    // text (`r.pdf (page 2, line 3):15:16`), as the concise format does; findings outside a
+    // .docx's body the part they are in (a header, a footnote …).
+    let mut notes = Vec::new();
+    if let Some(note) = super::page_note(doc, finding.span.start) {
+        notes.push(note);
+    }
+    if let Some(zone) = doc.zone_outside_body(finding.span.start) {
+        notes.push(format!("in {}", zone.name));
+    }
+    let name = if notes.is_empty() {
+        doc.path.clone()
+    } else {
+        format!("{} ({})", doc.path, notes.join(", "))
     };
     let report = Report {
         message: &finding.message,

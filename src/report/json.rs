@@ -78,9 +78,28 @@ pub struct JsonDiagnostic<'a> {
     /// PDFs; `line` stays the line of the extracted text, and `column` is the same on both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_line: Option<usize>,
+    /// The part of the file outside its body the finding is in (a .docx header, footnote …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<JsonZone<'a>>,
     /// The figures an arithmetic finding was computed from (additive: absent for other kinds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub operands: Vec<JsonOperand<'a>>,
+}
+
+/// A part of a document outside its body: its kind and a short name (`footnote 3`).
+#[derive(Debug, Serialize)]
+pub struct JsonZone<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+impl<'a> From<&'a crate::source::Zone> for JsonZone<'a> {
+    fn from(zone: &'a crate::source::Zone) -> Self {
+        JsonZone {
+            kind: zone.kind.as_str(),
+            name: &zone.name,
+        }
+    }
 }
 
 /// One figure of an arithmetic finding and the role it played (`part`, `whole`, `total` …).
@@ -137,6 +156,9 @@ pub fn diagnostic<'a>(
         encoding: doc.decoding.reported_name(),
         page: on_page.map(|p| p.page),
         page_line: on_page.map(|p| p.line),
+        zone: doc
+            .zone_outside_body(finding.span.start)
+            .map(JsonZone::from),
         operands: finding
             .operands
             .iter()

@@ -2,7 +2,8 @@
 //! help, `helpUri`, default level), results with level, message, region (columns in Unicode code
 //! points, `columnKind` set), fingerprints (the JSON `fingerprint`) and partial fingerprints
 //! (without the path), the page of a PDF finding and its line on that page (`page`, `pageLine`
-//! in the result's `properties`: a region has no page), and unreadable documents as tool
+//! in the result's `properties`: a region has no page), the zone of a finding outside a .docx's
+//! body (`properties.zone` and the location's message), and unreadable documents as tool
 //! notifications. Relative paths are percent-encoded URI references against `%SRCROOT%`, which
 //! `originalUriBaseIds` maps to the folder tally ran in; absolute paths are `file:` URIs.
 
@@ -190,6 +191,11 @@ impl<W: Write> Reporter for SarifReporter<'_, W> {
             if let Some(at) = doc.page_position(f.span.start) {
                 properties.insert("page".to_owned(), at.page.into());
                 properties.insert("pageLine".to_owned(), at.line.into());
+            }
+            if let Some(zone) = doc.zone_outside_body(f.span.start) {
+                let zone = crate::report::json::JsonZone::from(zone);
+                result["locations"][0]["message"] = json!({"text": format!("in {}", zone.name)});
+                properties.insert("zone".to_owned(), json!(zone));
             }
             if !properties.is_empty() {
                 result["properties"] = properties.into();

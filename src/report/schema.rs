@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::json::JSON_VERSION;
 use crate::rules::Severity;
+use crate::source::ZoneKind;
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -65,6 +66,11 @@ fn defs() -> Value {
             "byte_start": count("Byte offset of the figure."),
             "byte_end": count("Byte offset just past the figure."),
         }), &[]),
+        "zone": object("The part of the file outside its body that a finding is in (.docx only).", json!({
+            "kind": {"enum": ZoneKind::ALL.iter().filter(|k| **k != ZoneKind::Body).map(|k| k.as_str()).collect::<Vec<_>>(),
+                     "description": "What the part is."},
+            "name": text("A short name: `header 1`, `footnote 3`, `comment 2 by 王明`, `text box 1`."),
+        }), &[]),
         "fix": object("A proposed replacement of a byte range.", json!({
             "replacement": text("The new text."),
             "byte_start": count("Byte offset of the replaced text."),
@@ -87,9 +93,10 @@ fn defs() -> Value {
             "encoding": text("The file's encoding, present only when it is not UTF-8."),
             "page": position("The 1-based page of the start, present only for PDFs."),
             "page_line": position("The 1-based line of the start on that page (1 is the page's first line), present only for PDFs; `line` is the line of the extracted text, and `column` is the same on both."),
+            "zone": {"$ref": "#/$defs/zone", "description": "Present only for a finding outside the body of a .docx (a header, footer, footnote, endnote, comment or text box)."},
             "operands": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/operand"},
                          "description": "The figures of an arithmetic finding; absent for other findings."},
-        }), &["encoding", "page", "page_line", "operands"]),
+        }), &["encoding", "page", "page_line", "zone", "operands"]),
         "error": object("A document or path that could not be checked.", json!({
             "path": text("The path."),
             "message": text("What went wrong."),
@@ -182,6 +189,7 @@ pub fn jsonl_output_schema() -> Value {
             "tool": defs["tool"],
             "rule_set": defs["rule_set"],
             "operand": defs["operand"],
+            "zone": defs["zone"],
             "fix": defs["fix"],
         },
     })
@@ -193,7 +201,7 @@ mod tests {
 
     use super::*;
     use crate::report::json::{
-        JsonDiagnostic, JsonError, JsonFix, JsonOperand, JsonRuleSet, JsonSummary, TOOL,
+        JsonDiagnostic, JsonError, JsonFix, JsonOperand, JsonRuleSet, JsonSummary, JsonZone, TOOL,
     };
 
     fn keys(value: &Value) -> BTreeSet<String> {
@@ -233,6 +241,10 @@ mod tests {
             encoding: Some("GBK"),
             page: Some(1),
             page_line: Some(1),
+            zone: Some(JsonZone {
+                kind: "footnote",
+                name: "footnote 1",
+            }),
             operands: vec![JsonOperand {
                 role: "part",
                 text: "1",
@@ -244,6 +256,7 @@ mod tests {
         let d = serialized(&diagnostic);
         assert_eq!(keys(&d), schema_keys(&defs["diagnostic"]));
         assert_eq!(keys(&d["fix"]), schema_keys(&defs["fix"]));
+        assert_eq!(keys(&d["zone"]), schema_keys(&defs["zone"]));
         assert_eq!(keys(&d["operands"][0]), schema_keys(&defs["operand"]));
         let error = JsonError {
             path: "a",
@@ -270,7 +283,7 @@ mod tests {
             .collect();
         let all = schema_keys(&defs()["diagnostic"]);
         let optional: Vec<&String> = all.difference(&required).collect();
-        assert_eq!(optional, ["encoding", "operands", "page", "page_line"]);
+        assert_eq!(optional, ["encoding", "operands", "page", "page_line", "zone"]);
     }
 
     #[test]

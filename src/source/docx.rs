@@ -1,40 +1,60 @@
-//! Text and tables of a Word .docx file (the main document part, `word/document.xml`).
+//! Text and tables of a Word .docx file: the body (`word/document.xml`), then its text boxes,
+//! headers, footers, footnotes, endnotes and comments, each a [`Zone`] of the text.
 //!
-//! The extracted text has one line per body paragraph and one line per table row, so the
-//! 1-based line number of a finding is the paragraph (or row) number in document order:
+//! The body comes first, one line per paragraph and one line per table row, so the 1-based line
+//! number of a finding in the body is the paragraph (or row) number in document order:
 //!
 //! - a paragraph (`w:p`) is one line, ended by `"\n"` even when empty; inside it, `w:t` text
 //!   (entities decoded, line breaks in the XML made spaces), `w:tab`/`w:ptab` → `"\t"`,
 //!   text-wrapping `w:br` and `w:cr` → `" "`, page and column breaks → nothing,
 //!   `w:noBreakHyphen` → `"-"`, `w:softHyphen` and `w:sym` → nothing;
+//! - a numbered paragraph (`w:numPr`, its own or its style's) starts with the label Word shows
+//!   for it (`一、`, `（二）`, `1.2`) and a space (see [`super::docx_numbering`]); the label is
+//!   generated text, not in the file; bullets add nothing;
 //! - deleted and moved-away text (`w:del`, `w:moveFrom`, `w:delText`), field codes
 //!   (`w:instrText`, `w:fldData`) and ruby guide text (`w:rt`) are skipped; inserted text
 //!   (`w:ins`) and field results are kept;
 //! - of an `mc:AlternateContent` only the first `mc:Choice` is read, or the `mc:Fallback` when
 //!   there is no choice, never both (text boxes are written twice there);
-//! - the paragraphs of a text box (`w:txbxContent`) are joined with `" "` and appended, once,
-//!   to the paragraph that anchors the box, after a space;
 //! - a table row (`w:tr`) is one line of its cells (`w:tc`) separated by `"\t"`; a cell's
 //!   paragraphs are joined with `" "`; a table nested in a cell is flattened into the cell text.
 //!   Top-level tables are recorded in [`Extracted::tables`]; a vertically merged continuation
 //!   cell leaves an empty field in the line and no [`Cell`].
+//!
+//! After the body, each of the following is appended after a blank line, so that no line,
+//! sentence or paragraph runs from one into the next, and is a zone of its own:
+//!
+//! - the text boxes of the body (`w:txbxContent`), in document order, one line per paragraph
+//!   (`text box 1` …); a text box inside a text box is joined into its line;
+//! - the headers and footers (`header 1`, `footer 1` …): the parts the sections reference
+//!   (`w:headerReference`, through `word/_rels/document.xml.rels`), in the order the body
+//!   references them, then the other header and footer parts the relationships list; without a
+//!   relationships part, `word/header*.xml` and `word/footer*.xml` by name. A part whose text is
+//!   blank, or the same as a header (footer) already read, is left out: sections repeat them;
+//! - footnotes and endnotes (`footnote 1` …, numbered in the order the body references them,
+//!   then any others in file order), without Word's separator notes; text boxes in these parts
+//!   stay in their paragraph's line, after a space;
+//! - comments (`comment 1 by 作者` …), in the order the body anchors them.
 //!
 //! Elements are matched by local name within the WordprocessingML namespace (transitional or
 //! strict, any prefix); elements whose prefix is not declared are matched by local name alone.
 //! There is no source text to map back to, so the offset map is the identity: the extracted
 //! text itself is what users are shown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::Range;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::reader::NsReader;
 
+use super::docx_numbering::{Counters, Numbering, ParagraphNumbering};
 use super::extract::{Cell, Extracted, Table, TextBuilder};
 use super::zip::{self, Limits, ZipError};
+use super::{Zone, ZoneKind};
 
-/// Deepest element nesting accepted in document.xml.
+/// Deepest element nesting accepted in a part.
 pub const MAX_DEPTH: usize = 10_000;
 
 /// Deepest nesting accepted of paragraphs, tables, rows, cells and text boxes inside one
@@ -51,9 +71,13 @@ pub const DOCUMENT_PART: &str = "word/document.xml";
 pub enum DocxError {
     /// The ZIP container could not be read.
     Zip(ZipError),
-    /// The main document part is not well-formed XML (or nests too deeply); `offset` is a byte
-    /// offset in that part.
-    Xml { offset: u64, message: String },
+    /// A part is not well-formed XML (or nests too deeply, or is not the part it should be);
+    /// `offset` is a byte offset in that part.
+    Xml {
+        part: String,
+        offset: u64,
+        message: String,
+    },
     /// The file is not a Word document; the reason says what was found instead.
     NotDocx(String),
 }
@@ -62,8 +86,12 @@ impl fmt::Display for DocxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DocxError::Zip(e) => e.fmt(f),
-            DocxError::Xml { offset, message } => {
-                write!(f, "malformed {DOCUMENT_PART} at byte {offset}: {message}")
+            DocxError::Xml {
+                part,
+                offset,
+                message,
+            } => {
+                write!(f, "malformed {part} at byte {offset}: {message}")
             }
             DocxError::NotDocx(reason) => write!(f, "not a Word .docx: {reason}"),
         }
@@ -85,9 +113,8 @@ impl From<ZipError> for DocxError {
     }
 }
 
-/// Extracts the text and tables of the main document of the .docx file `bytes`.
-///
-/// Headers, footers, footnotes and comments (other parts) are not read.
+/// Extracts the text, tables and zones of the .docx file `bytes`, following the rules in the
+/// module documentation.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
     const OLE2_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(&OLE2_MAGIC) {
@@ -98,12 +125,15 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
         ));
     }
     let limits = Limits::default();
-    let xml = match zip::read_entry(bytes, DOCUMENT_PART, &limits) {
-        Ok(xml) => xml,
+    let (main, xml) = match zip::read_entry(bytes, DOCUMENT_PART, &limits) {
+        Ok(xml) => (DOCUMENT_PART.to_owned(), xml),
         Err(ZipError::MissingEntry { .. }) => {
             // Some generators name the main part differently; the package relationships say.
             match main_part_from_rels(bytes, &limits) {
-                Some(part) => zip::read_entry(bytes, &part, &limits)?,
+                Some(part) => {
+                    let xml = zip::read_entry(bytes, &part, &limits)?;
+                    (part, xml)
+                }
                 None => {
                     return Err(DocxError::NotDocx(format!(
                         "the archive has no {DOCUMENT_PART}"
@@ -113,62 +143,525 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, DocxError> {
         }
         Err(e) => return Err(e.into()),
     };
-    extract_document_xml(&xml)
+    let package = Package::open(bytes, &main, &limits)?;
+    let numbering = package.numbering()?;
+    let mut body = parse_part(&xml, &main, Part::Document, &numbering)?;
+    let mut out = Assembler::default();
+    out.push_body(&mut body);
+
+    for (part, kind, references) in [
+        (Part::Header, ZoneKind::Header, &body.references.headers),
+        (Part::Footer, ZoneKind::Footer, &body.references.footers),
+    ] {
+        let mut seen = HashSet::new();
+        for name in package.parts(part, references)? {
+            let Some(xml) = package.read(&name)? else {
+                continue;
+            };
+            let read = parse_part(&xml, &name, part, &numbering)?;
+            if read.text.trim().is_empty() || !seen.insert(read.text.clone()) {
+                continue;
+            }
+            let name = format!("{} {}", kind.as_str(), seen.len());
+            let tables = tables_in(&read.tables, 0..read.text.len(), out.next_start());
+            out.push(kind, name, &read.text, tables);
+        }
+    }
+    for (part, kind, references) in [
+        (
+            Part::Footnotes,
+            ZoneKind::Footnote,
+            &body.references.footnotes,
+        ),
+        (Part::Endnotes, ZoneKind::Endnote, &body.references.endnotes),
+        (Part::Comments, ZoneKind::Comment, &body.references.comments),
+    ] {
+        for name in package.parts(part, &[])? {
+            let Some(xml) = package.read(&name)? else {
+                continue;
+            };
+            let read = parse_part(&xml, &name, part, &numbering)?;
+            for (i, note) in in_reference_order(&read.notes, references)
+                .iter()
+                .enumerate()
+            {
+                let mut name = format!("{} {}", kind.as_str(), i + 1);
+                if let Some(author) = note.author.as_deref().map(str::trim) {
+                    if !author.is_empty() {
+                        name.push_str(&format!(" by {}", shortened(author)));
+                    }
+                }
+                let base = out.next_start();
+                let tables = tables_in(&read.tables, note.range.clone(), base);
+                out.push(kind, name, &read.text[note.range.clone()], tables);
+            }
+        }
+    }
+    Ok(out.finish())
 }
 
 /// Extracts the text and tables of a WordprocessingML main document part (the content of
-/// `word/document.xml`), following the rules in the module documentation.
+/// `word/document.xml`) and of its text boxes, following the rules in the module documentation
+/// (without numbering definitions, numbered paragraphs have no label).
+#[cfg(test)]
 pub fn extract_document_xml(xml: &[u8]) -> Result<Extracted, DocxError> {
+    let mut body = parse_part(xml, DOCUMENT_PART, Part::Document, &Numbering::default())?;
+    let mut out = Assembler::default();
+    out.push_body(&mut body);
+    Ok(out.finish())
+}
+
+/// The text of a part's bytes: UTF-8, without a byte-order mark (whose length is returned).
+fn part_text<'x>(xml: &'x [u8], part: &str) -> Result<(&'x str, u64), DocxError> {
     if xml.starts_with(&[0xFF, 0xFE]) || xml.starts_with(&[0xFE, 0xFF]) {
         return Err(DocxError::Xml {
+            part: part.to_owned(),
             offset: 0,
             message: "the part is UTF-16; only UTF-8 is supported".into(),
         });
     }
     let text = std::str::from_utf8(xml).map_err(|e| DocxError::Xml {
+        part: part.to_owned(),
         offset: e.valid_up_to() as u64,
         message: "invalid UTF-8".into(),
     })?;
     // quick-xml does not skip a byte-order mark in a &str; offsets stay those of the part.
-    let (text, bom) = match text.strip_prefix('\u{feff}') {
+    Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3),
         None => (text, 0),
-    };
-    Parser::default().run(text).map_err(|e| match e {
-        DocxError::Xml { offset, message } => DocxError::Xml {
-            offset: offset + bom,
-            message,
-        },
-        e => e,
     })
+}
+
+/// Reads one part of kind `part` named `name`.
+fn parse_part(
+    xml: &[u8],
+    name: &str,
+    part: Part,
+    numbering: &Numbering,
+) -> Result<PartText, DocxError> {
+    let (text, bom) = part_text(xml, name)?;
+    Parser::new(part, name, numbering)
+        .run(text)
+        .map_err(|e| match e {
+            DocxError::Xml {
+                part,
+                offset,
+                message,
+            } => DocxError::Xml {
+                part,
+                offset: offset + bom,
+                message,
+            },
+            e => e,
+        })
+}
+
+/// The kinds of part read, by their root element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Document,
+    Header,
+    Footer,
+    Footnotes,
+    Endnotes,
+    Comments,
+}
+
+impl Part {
+    /// The local name of the root element.
+    fn root(self) -> &'static str {
+        match self {
+            Part::Document => "document",
+            Part::Header => "hdr",
+            Part::Footer => "ftr",
+            Part::Footnotes => "footnotes",
+            Part::Endnotes => "endnotes",
+            Part::Comments => "comments",
+        }
+    }
+
+    /// The last segment of the relationship type that names such a part (and of its
+    /// conventional file name).
+    fn relationship(self) -> &'static str {
+        match self {
+            Part::Document => "officeDocument",
+            Part::Header => "header",
+            Part::Footer => "footer",
+            Part::Footnotes => "footnotes",
+            Part::Endnotes => "endnotes",
+            Part::Comments => "comments",
+        }
+    }
+}
+
+/// One relationship of a relationships part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Relationship {
+    id: String,
+    /// The last segment of its type (`header`, `footnotes`, `numbering` …).
+    kind: String,
+    target: String,
+    external: bool,
+}
+
+/// The relationships of a relationships part, in file order (an unreadable one gives none).
+fn parse_relationships(xml: &[u8]) -> Vec<Relationship> {
+    let Ok(text) = std::str::from_utf8(xml) else {
+        return Vec::new();
+    };
+    let mut reader = NsReader::from_str(text.trim_start_matches('\u{feff}'));
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                let value = |name: &str| attr(&e, name).unwrap_or_default();
+                let kind = value("Type");
+                out.push(Relationship {
+                    id: value("Id"),
+                    kind: kind.rsplit('/').next().unwrap_or_default().to_owned(),
+                    target: value("Target"),
+                    external: value("TargetMode").eq_ignore_ascii_case("external"),
+                });
+            }
+            Ok(Event::Eof) | Err(_) => return out,
+            _ => {}
+        }
+    }
 }
 
 /// The main document part named by `_rels/.rels`, when it is not the conventional one.
 fn main_part_from_rels(bytes: &[u8], limits: &Limits) -> Option<String> {
     let rels = zip::read_entry(bytes, "_rels/.rels", limits).ok()?;
-    let rels = std::str::from_utf8(&rels).ok()?;
-    let mut reader = NsReader::from_str(rels);
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let mut is_main = false;
-                let mut target = None;
-                for a in e.attributes().flatten() {
-                    match a.key.local_name().as_ref() {
-                        "Type" => is_main = a.value.ends_with("/officeDocument"),
-                        "Target" => target = Some(a.value.into_owned()),
-                        _ => {}
-                    }
-                }
-                if let (true, Some(target)) = (is_main, target) {
-                    let part = target.trim_start_matches('/').to_owned();
-                    return (part != DOCUMENT_PART).then_some(part);
-                }
+    let main = parse_relationships(&rels)
+        .into_iter()
+        .find(|r| r.kind == "officeDocument" && !r.external)?;
+    let part = resolve_target("", &main.target);
+    (part != DOCUMENT_PART).then_some(part)
+}
+
+/// The part name a relationship target stands for, from the folder of the part that holds the
+/// relationship (`word/`): `header1.xml` → `word/header1.xml`, `/word/x.xml` → `word/x.xml`,
+/// `../customXml/item1.xml` → `customXml/item1.xml`.
+fn resolve_target(folder: &str, target: &str) -> String {
+    let joined = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_owned(),
+        None => format!("{folder}{target}"),
+    };
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in joined.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
             }
-            Event::Eof => return None,
-            _ => {}
+            s => segments.push(s),
         }
     }
+    segments.join("/")
+}
+
+/// The archive and what its main part's relationships say.
+struct Package<'a> {
+    bytes: &'a [u8],
+    limits: &'a Limits,
+    /// The folder of the main part, with its slash (`word/`).
+    folder: String,
+    /// The main part's relationships; `None` when it has no relationships part.
+    relationships: Option<Vec<Relationship>>,
+}
+
+impl<'a> Package<'a> {
+    fn open(bytes: &'a [u8], main: &str, limits: &'a Limits) -> Result<Self, DocxError> {
+        let (folder, file) = match main.rfind('/') {
+            Some(i) => (&main[..=i], &main[i + 1..]),
+            None => ("", main),
+        };
+        let relationships =
+            match zip::read_entry(bytes, &format!("{folder}_rels/{file}.rels"), limits) {
+                Ok(xml) => Some(parse_relationships(&xml)),
+                Err(ZipError::MissingEntry { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+        Ok(Package {
+            bytes,
+            limits,
+            folder: folder.to_owned(),
+            relationships,
+        })
+    }
+
+    /// The names of the parts of kind `part`: those the body references by relationship id
+    /// (`referenced`, in order), then the others the relationships list; without relationships,
+    /// the conventionally named ones in name order (`header2.xml` before `header10.xml`).
+    fn parts(&self, part: Part, referenced: &[String]) -> Result<Vec<String>, DocxError> {
+        let kind = part.relationship();
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |name: String| {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        };
+        match &self.relationships {
+            Some(relationships) => {
+                let internal = |r: &&Relationship| r.kind == kind && !r.external;
+                for id in referenced {
+                    if let Some(r) = relationships.iter().filter(internal).find(|r| &r.id == id) {
+                        add(resolve_target(&self.folder, &r.target));
+                    }
+                }
+                for r in relationships.iter().filter(internal) {
+                    add(resolve_target(&self.folder, &r.target));
+                }
+            }
+            None => {
+                let prefix = format!("{}{kind}", self.folder);
+                let mut names: Vec<String> = zip::entry_names(self.bytes, self.limits)?
+                    .into_iter()
+                    .filter(|n| {
+                        n.strip_prefix(&prefix)
+                            .and_then(|rest| rest.strip_suffix(".xml"))
+                            .is_some_and(|middle| middle.bytes().all(|b| b.is_ascii_digit()))
+                    })
+                    .collect();
+                names.sort_by_key(|n| {
+                    let digits = &n[prefix.len()..n.len() - 4];
+                    (digits.len(), digits.to_owned())
+                });
+                names.into_iter().for_each(&mut add);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The content of a part, or `None` when the archive does not have it.
+    fn read(&self, name: &str) -> Result<Option<Vec<u8>>, DocxError> {
+        match zip::read_entry(self.bytes, name, self.limits) {
+            Ok(xml) => Ok(Some(xml)),
+            Err(ZipError::MissingEntry { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The numbering definitions (`word/numbering.xml`), with the numbering of the paragraph
+    /// styles (`word/styles.xml`) when there are any.
+    fn numbering(&self) -> Result<Numbering, DocxError> {
+        let mut numbering = Numbering::default();
+        let named = |kind: &str| -> Option<String> {
+            match &self.relationships {
+                Some(relationships) => relationships
+                    .iter()
+                    .find(|r| r.kind == kind && !r.external)
+                    .map(|r| resolve_target(&self.folder, &r.target)),
+                None => Some(format!("{}{kind}.xml", self.folder)),
+            }
+        };
+        let error = |part: &str, (offset, message): (u64, String), bom: u64| DocxError::Xml {
+            part: part.to_owned(),
+            offset: offset + bom,
+            message,
+        };
+        let Some(part) = named("numbering") else {
+            return Ok(numbering);
+        };
+        let Some(xml) = self.read(&part)? else {
+            return Ok(numbering);
+        };
+        let (text, bom) = part_text(&xml, &part)?;
+        numbering
+            .parse_numbering(text)
+            .map_err(|e| error(&part, e, bom))?;
+        if numbering.is_empty() {
+            return Ok(numbering);
+        }
+        if let Some(part) = named("styles") {
+            if let Some(xml) = self.read(&part)? {
+                let (text, bom) = part_text(&xml, &part)?;
+                numbering
+                    .parse_styles(text)
+                    .map_err(|e| error(&part, e, bom))?;
+            }
+        }
+        Ok(numbering)
+    }
+}
+
+/// The notes of a part in the order the body references them, then the others in file order.
+fn in_reference_order<'n>(notes: &'n [Note], references: &[String]) -> Vec<&'n Note> {
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (i, note) in notes.iter().enumerate() {
+        by_id.entry(note.id.as_str()).or_insert(i);
+    }
+    let mut taken = vec![false; notes.len()];
+    let mut out = Vec::with_capacity(notes.len());
+    for id in references {
+        if let Some(&i) = by_id.get(id.as_str()) {
+            if !std::mem::replace(&mut taken[i], true) {
+                out.push(&notes[i]);
+            }
+        }
+    }
+    out.extend(
+        notes
+            .iter()
+            .zip(&taken)
+            .filter(|(_, t)| !**t)
+            .map(|(n, _)| n),
+    );
+    out
+}
+
+/// At most 20 characters of a name, with an ellipsis when cut.
+fn shortened(name: &str) -> String {
+    match name.char_indices().nth(20) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.to_owned(),
+    }
+}
+
+/// The tables of a part that lie in `range` of its text, moved to start at `base` instead.
+fn tables_in(tables: &[Table], range: Range<usize>, base: usize) -> Vec<Table> {
+    tables
+        .iter()
+        .filter(|t| {
+            let mut cells = t.rows.iter().flatten().peekable();
+            cells.peek().is_some()
+                && cells.all(|c| range.start <= c.span.start && c.span.end <= range.end)
+        })
+        .map(|t| {
+            let mut t = t.clone();
+            for cell in t.rows.iter_mut().flatten() {
+                cell.span =
+                    cell.span.start - range.start + base..cell.span.end - range.start + base;
+            }
+            t
+        })
+        .collect()
+}
+
+/// Joins the parts of the document into one text, each a zone after a blank line.
+#[derive(Debug, Default)]
+struct Assembler {
+    text: String,
+    tables: Vec<Table>,
+    zones: Vec<Zone>,
+}
+
+impl Assembler {
+    /// The body as it is, even when blank, and then its text boxes.
+    fn push_body(&mut self, body: &mut PartText) {
+        self.text.push_str(&body.text);
+        self.tables.append(&mut body.tables);
+        self.zones.push(Zone {
+            kind: ZoneKind::Body,
+            range: 0..self.text.len(),
+            name: "body".to_owned(),
+        });
+        for (i, text) in body.boxes.iter().enumerate() {
+            self.push(
+                ZoneKind::TextBox,
+                format!("text box {}", i + 1),
+                text,
+                Vec::new(),
+            );
+        }
+    }
+
+    /// Where the next zone's text will start.
+    fn next_start(&self) -> usize {
+        match self.text.len() {
+            0 => 0,
+            n if self.text.ends_with("\n\n") => n,
+            n if self.text.ends_with('\n') => n + 1,
+            n => n + 2,
+        }
+    }
+
+    /// Appends one zone's text (left out when blank) and its tables (spans already moved to
+    /// [`Assembler::next_start`]). The blank line before it ends the previous zone.
+    fn push(&mut self, kind: ZoneKind, name: String, text: &str, tables: Vec<Table>) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let start = self.next_start();
+        while self.text.len() < start {
+            self.text.push('\n');
+        }
+        if let Some(last) = self.zones.last_mut() {
+            last.range.end = start;
+        }
+        self.text.push_str(text);
+        if !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.tables.extend(tables);
+        self.zones.push(Zone {
+            kind,
+            range: start..self.text.len(),
+            name,
+        });
+    }
+
+    fn finish(self) -> Extracted {
+        let mut out = TextBuilder::new();
+        out.push_verbatim(&self.text, 0);
+        let (text, map) = out.finish();
+        Extracted {
+            text,
+            map,
+            tables: self.tables,
+            zones: self.zones,
+        }
+    }
+}
+
+/// What the body references in other parts, in document order, each once.
+#[derive(Debug, Default)]
+struct References {
+    /// Relationship ids of the sections' headers and footers.
+    headers: Vec<String>,
+    footers: Vec<String>,
+    /// Note and comment ids.
+    footnotes: Vec<String>,
+    endnotes: Vec<String>,
+    comments: Vec<String>,
+    /// Every (list, id) above, to keep each once.
+    seen: HashSet<(Part, String)>,
+}
+
+impl References {
+    fn add(&mut self, part: Part, id: String) {
+        if !self.seen.insert((part, id.clone())) {
+            return;
+        }
+        match part {
+            Part::Header => self.headers.push(id),
+            Part::Footer => self.footers.push(id),
+            Part::Footnotes => self.footnotes.push(id),
+            Part::Endnotes => self.endnotes.push(id),
+            Part::Comments | Part::Document => self.comments.push(id),
+        }
+    }
+}
+
+/// One footnote, endnote or comment of a notes part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Note {
+    id: String,
+    author: Option<String>,
+    /// Its text in the part's text.
+    range: Range<usize>,
+}
+
+/// What one part gives.
+#[derive(Debug, Default)]
+struct PartText {
+    text: String,
+    tables: Vec<Table>,
+    /// The body's text boxes, one line per paragraph each.
+    boxes: Vec<String>,
+    /// The notes of a notes part.
+    notes: Vec<Note>,
+    references: References,
 }
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -180,8 +673,21 @@ const M_STRICT_NS: &str = "http://purl.oclc.org/ooxml/officeDocument/math";
 /// The elements the extractor acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tag {
-    Document,
+    /// The root element of a part.
+    Root(Part),
     Body,
+    /// A footnote, endnote or comment of a notes part.
+    Note,
+    /// Paragraph properties, and the numbering in them.
+    PPr,
+    PStyle,
+    Ilvl,
+    NumId,
+    /// A reference to a footnote, endnote or comment (`w:footnoteReference`,
+    /// `w:commentRangeStart` …).
+    NoteRef(Part),
+    /// A section's header or footer (`w:headerReference`, `w:footerReference`).
+    SectionRef(Part),
     P,
     /// A run (`w:r`, or `m:r` of an equation).
     R,
@@ -209,7 +715,22 @@ enum Tag {
 
 fn word_tag(local: &str) -> Tag {
     match local {
-        "document" => Tag::Document,
+        "document" => Tag::Root(Part::Document),
+        "hdr" => Tag::Root(Part::Header),
+        "ftr" => Tag::Root(Part::Footer),
+        "footnotes" => Tag::Root(Part::Footnotes),
+        "endnotes" => Tag::Root(Part::Endnotes),
+        "comments" => Tag::Root(Part::Comments),
+        "footnote" | "endnote" | "comment" => Tag::Note,
+        "pPr" => Tag::PPr,
+        "pStyle" => Tag::PStyle,
+        "ilvl" => Tag::Ilvl,
+        "numId" => Tag::NumId,
+        "footnoteReference" => Tag::NoteRef(Part::Footnotes),
+        "endnoteReference" => Tag::NoteRef(Part::Endnotes),
+        "commentRangeStart" | "commentReference" => Tag::NoteRef(Part::Comments),
+        "headerReference" => Tag::SectionRef(Part::Header),
+        "footerReference" => Tag::SectionRef(Part::Footer),
         "body" => Tag::Body,
         "p" => Tag::P,
         "r" => Tag::R,
@@ -272,6 +793,14 @@ fn classify(ns: &ResolveResult<'_>, local: &str) -> Tag {
 /// A paragraph being read.
 #[derive(Debug, Default)]
 struct Para {
+    /// Depth of its `w:p` element.
+    depth: usize,
+    /// Inside its `w:pPr`.
+    in_properties: bool,
+    /// Its numbering, and the label that gives (computed once, when its properties end).
+    numbering: ParagraphNumbering,
+    numbered: bool,
+    label: Option<String>,
     text: String,
     /// Text of the text boxes anchored in it, appended when it ends.
     boxes: Vec<String>,
@@ -323,23 +852,26 @@ enum Frame {
 /// Largest `w:gridSpan`/`w:gridBefore` believed (Word allows 63 columns).
 const MAX_SPAN: usize = 1000;
 
-#[derive(Default)]
-struct Parser {
+struct Parser<'a> {
+    part: Part,
+    /// The part's name, for errors.
+    name: &'a str,
+    numbering: &'a Numbering,
+    counters: Counters,
     out: TextBuilder,
     tables: Vec<Table>,
     frames: Vec<Frame>,
     /// Depth of an `mc:AlternateContent`, and whether one of its branches was taken.
     alternates: Vec<(usize, bool)>,
-    in_body: Option<usize>,
+    /// Depth of the element whose content is read: the body, a header's root, one note.
+    content: Option<usize>,
     /// Inside run text whose content is kept.
     in_text: bool,
-}
-
-fn xml_error(offset: u64, message: impl Into<String>) -> DocxError {
-    DocxError::Xml {
-        offset,
-        message: message.into(),
-    }
+    /// The note being read: its id, author and where its text starts.
+    note: Option<(String, Option<String>, usize)>,
+    boxes: Vec<String>,
+    notes: Vec<Note>,
+    references: References,
 }
 
 /// Appends run text, making line breaks spaces so a paragraph stays one line.
@@ -351,6 +883,16 @@ fn push_run_text(dst: &mut String, s: &str) {
         );
     } else {
         dst.push_str(s);
+    }
+}
+
+/// The `parts` of a text box as lines, without blank lines at either end.
+fn lines(parts: &[String]) -> String {
+    let first = parts.iter().position(|p| !p.trim().is_empty());
+    let last = parts.iter().rposition(|p| !p.trim().is_empty());
+    match (first, last) {
+        (Some(first), Some(last)) => parts[first..=last].join("\n"),
+        _ => String::new(),
     }
 }
 
@@ -366,12 +908,18 @@ fn join_parts(parts: &[String]) -> String {
     s
 }
 
-/// The value of the attribute with local name `name`.
+/// The value of the attribute with local name `name`, entities decoded.
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
+    let a = e
+        .attributes()
         .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value.into_owned())
+        .find(|a| a.key.local_name().as_ref() == name)?;
+    Some(
+        match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+            Ok(v) => v.into_owned(),
+            Err(_) => a.value.into_owned(),
+        },
+    )
 }
 
 /// An on/off property: present without a value, or with a true value.
@@ -383,8 +931,67 @@ fn number(e: &BytesStart<'_>) -> Option<usize> {
     attr(e, "val")?.trim().parse::<usize>().ok()
 }
 
-impl Parser {
-    fn run(mut self, xml: &str) -> Result<Extracted, DocxError> {
+impl<'a> Parser<'a> {
+    fn new(part: Part, name: &'a str, numbering: &'a Numbering) -> Self {
+        Parser {
+            part,
+            name,
+            numbering,
+            counters: Counters::default(),
+            out: TextBuilder::default(),
+            tables: Vec::new(),
+            frames: Vec::new(),
+            alternates: Vec::new(),
+            content: None,
+            in_text: false,
+            note: None,
+            boxes: Vec::new(),
+            notes: Vec::new(),
+            references: References::default(),
+        }
+    }
+
+    fn xml_error(&self, offset: u64, message: impl Into<String>) -> DocxError {
+        DocxError::Xml {
+            part: self.name.to_owned(),
+            offset,
+            message: message.into(),
+        }
+    }
+
+    /// Checks that the root element is the one of the part's kind.
+    fn check_root(
+        &self,
+        tag: Tag,
+        ns: &ResolveResult<'_>,
+        e: &BytesStart<'_>,
+    ) -> Result<(), DocxError> {
+        if tag == Tag::Root(self.part) {
+            return Ok(());
+        }
+        let name = e.name();
+        let name = name.as_ref();
+        let part = self.name;
+        if self.part != Part::Document {
+            return Err(self.xml_error(
+                0,
+                format!("its root element is <{name}>, not <w:{}>", self.part.root()),
+            ));
+        }
+        Err(DocxError::NotDocx(match ns {
+            ResolveResult::Bound(Namespace(uri)) if e.local_name().as_ref() == "document" => {
+                format!(
+                    "{part} is not a WordprocessingML document (its root element <{name}> is in \
+                     the namespace `{uri}`)"
+                )
+            }
+            _ => {
+                format!("{part} is not a WordprocessingML document (its root element is <{name}>)")
+            }
+        }))
+    }
+
+    fn run(mut self, xml: &str) -> Result<PartText, DocxError> {
         let mut reader = NsReader::from_str(xml);
         let mut depth = 0usize;
         // Depth of the element whose content is being skipped.
@@ -393,13 +1000,13 @@ impl Parser {
         loop {
             let (ns, event) = match reader.read_resolved_event() {
                 Ok(x) => x,
-                Err(e) => return Err(xml_error(reader.error_position(), e.to_string())),
+                Err(e) => return Err(self.xml_error(reader.error_position(), e.to_string())),
             };
             match event {
                 Event::Start(e) => {
                     depth += 1;
                     if depth > MAX_DEPTH {
-                        return Err(xml_error(
+                        return Err(self.xml_error(
                             reader.buffer_position(),
                             format!("elements nest more than {MAX_DEPTH} deep"),
                         ));
@@ -410,12 +1017,14 @@ impl Parser {
                     let tag = classify(&ns, e.local_name().as_ref());
                     if !seen_root {
                         seen_root = true;
-                        check_root(tag, &ns, &e)?;
+                        self.check_root(tag, &ns, &e)?;
                     }
                     match self.start(tag, &e, depth) {
                         Ok(true) => skip = Some(depth),
                         Ok(false) => {}
-                        Err(message) => return Err(xml_error(reader.buffer_position(), message)),
+                        Err(message) => {
+                            return Err(self.xml_error(reader.buffer_position(), message))
+                        }
                     }
                 }
                 Event::Empty(e) => {
@@ -425,12 +1034,15 @@ impl Parser {
                     let tag = classify(&ns, e.local_name().as_ref());
                     if !seen_root {
                         seen_root = true;
-                        check_root(tag, &ns, &e)?;
+                        self.check_root(tag, &ns, &e)?;
                     }
-                    if let Err(message) = self.start(tag, &e, depth + 1) {
-                        return Err(xml_error(reader.buffer_position(), message));
+                    match self.start(tag, &e, depth + 1) {
+                        Ok(true) => {}
+                        Ok(false) => self.end(tag, depth + 1),
+                        Err(message) => {
+                            return Err(self.xml_error(reader.buffer_position(), message))
+                        }
                     }
-                    self.end(tag, depth + 1);
                 }
                 Event::End(e) => {
                     match skip {
@@ -456,7 +1068,7 @@ impl Parser {
                         match r.resolve_char_ref() {
                             Ok(Some(c)) => c.encode_utf8(&mut [0; 4]).to_owned(),
                             Ok(None) | Err(_) => {
-                                return Err(xml_error(
+                                return Err(self.xml_error(
                                     reader.buffer_position(),
                                     format!("invalid character reference `&{};`", &*r),
                                 ))
@@ -466,7 +1078,7 @@ impl Parser {
                         match quick_xml::escape::resolve_predefined_entity(&r) {
                             Some(s) => s.to_owned(),
                             None => {
-                                return Err(xml_error(
+                                return Err(self.xml_error(
                                     reader.buffer_position(),
                                     format!("unknown entity `&{};`", &*r),
                                 ))
@@ -480,28 +1092,30 @@ impl Parser {
             }
         }
         if !seen_root {
-            return Err(DocxError::NotDocx(format!(
-                "{DOCUMENT_PART} has no root element"
-            )));
+            return Err(match self.part {
+                Part::Document => DocxError::NotDocx(format!("{} has no root element", self.name)),
+                _ => self.xml_error(0, "the part has no root element"),
+            });
         }
         if depth != 0 {
-            return Err(xml_error(
+            return Err(self.xml_error(
                 reader.buffer_position(),
                 "the XML ends before all its elements are closed",
             ));
         }
-        let (text, map) = self.out.finish();
-        Ok(Extracted {
+        let (text, _) = self.out.finish();
+        Ok(PartText {
             text,
-            map,
             tables: self.tables,
+            boxes: self.boxes,
+            notes: self.notes,
+            references: self.references,
         })
     }
 
     /// Acts on an opening tag at `depth`; returns true when its content is to be skipped.
     fn start(&mut self, tag: Tag, e: &BytesStart<'_>, depth: usize) -> Result<bool, String> {
         match tag {
-            Tag::Body if self.in_body.is_none() => self.in_body = Some(depth),
             Tag::AlternateContent => self.alternates.push((depth, false)),
             Tag::Choice | Tag::Fallback => {
                 if let Some((d, taken)) = self.alternates.last_mut() {
@@ -515,7 +1129,27 @@ impl Parser {
             }
             _ => {}
         }
-        if self.in_body.is_none() {
+        if self.content.is_none() {
+            match (self.part, tag) {
+                (Part::Document, Tag::Body) => self.content = Some(depth),
+                (Part::Header | Part::Footer, Tag::Root(_)) if depth == 1 => {
+                    self.content = Some(depth)
+                }
+                (Part::Footnotes | Part::Endnotes | Part::Comments, Tag::Note) if depth == 2 => {
+                    // Word's separator lines between the text and its notes are not notes.
+                    if matches!(
+                        attr(e, "type").as_deref(),
+                        Some("separator" | "continuationSeparator" | "continuationNotice")
+                    ) {
+                        return Ok(true);
+                    }
+                    let author = attr(e, "author").filter(|_| self.part == Part::Comments);
+                    let id = attr(e, "id").unwrap_or_default();
+                    self.note = Some((id, author, self.out.text().len()));
+                    self.content = Some(depth);
+                }
+                _ => {}
+            }
             return Ok(false);
         }
         if matches!(
@@ -529,7 +1163,31 @@ impl Parser {
         }
         match tag {
             Tag::Skip => return Ok(true),
-            Tag::P => self.frames.push(Frame::Para(Para::default())),
+            Tag::P => self.frames.push(Frame::Para(Para {
+                depth,
+                ..Para::default()
+            })),
+            Tag::PPr => {
+                if let Some(p) = self.para().filter(|p| p.depth + 1 == depth) {
+                    p.in_properties = true;
+                }
+            }
+            Tag::PStyle | Tag::Ilvl | Tag::NumId => {
+                if let Some(p) = self.para().filter(|p| p.in_properties) {
+                    let value = attr(e, "val");
+                    let number = value.as_deref().and_then(|v| v.trim().parse::<u32>().ok());
+                    match tag {
+                        Tag::PStyle => p.numbering.style = value,
+                        Tag::Ilvl => p.numbering.level = number.map(|n| n as usize),
+                        _ => p.numbering.num_id = number,
+                    }
+                }
+            }
+            Tag::NoteRef(part) | Tag::SectionRef(part) => {
+                if let Some(id) = attr(e, "id") {
+                    self.references.add(part, id);
+                }
+            }
             Tag::R => {
                 if let Some(p) = self.para() {
                     p.runs += 1;
@@ -586,19 +1244,31 @@ impl Parser {
 
     /// Acts on a closing tag at `depth` (of an element whose content was not skipped).
     fn end(&mut self, tag: Tag, depth: usize) {
-        match tag {
-            Tag::Body if self.in_body == Some(depth) => self.in_body = None,
-            Tag::AlternateContent if self.alternates.last().is_some_and(|&(d, _)| d == depth) => {
-                self.alternates.pop();
-            }
-            _ => {}
+        if tag == Tag::AlternateContent && self.alternates.last().is_some_and(|&(d, _)| d == depth)
+        {
+            self.alternates.pop();
         }
-        if self.in_body.is_none() {
+        if self.content.is_none() {
+            return;
+        }
+        if self.content == Some(depth) {
+            self.content = None;
+            if let Some((id, author, start)) = self.note.take() {
+                let range = start..self.out.text().len();
+                self.notes.push(Note { id, author, range });
+            }
             return;
         }
         // Frames open and close with their elements (the XML is checked to be well-formed),
         // so the innermost frame is the one a closing tag ends.
         match tag {
+            Tag::PPr
+                if self
+                    .para()
+                    .is_some_and(|p| p.in_properties && p.depth + 1 == depth) =>
+            {
+                self.number_paragraph();
+            }
             Tag::R => {
                 if let Some(p) = self.para() {
                     p.runs = p.runs.saturating_sub(1);
@@ -606,8 +1276,14 @@ impl Parser {
             }
             Tag::T => self.in_text = false,
             Tag::P => {
+                self.number_paragraph();
                 if let Some(Frame::Para(p)) = self.pop_if(|f| matches!(f, Frame::Para(_))) {
-                    let mut s = p.text;
+                    let mut s = match p.label {
+                        // An empty numbered paragraph shows its label alone.
+                        Some(label) if p.text.is_empty() => label.trim_end().to_owned(),
+                        Some(label) => label + &p.text,
+                        None => p.text,
+                    };
                     for b in p.boxes.iter().map(|b| b.trim()).filter(|b| !b.is_empty()) {
                         if !s.is_empty() && !s.ends_with(char::is_whitespace) {
                             s.push(' ');
@@ -620,7 +1296,13 @@ impl Parser {
             Tag::TxbxContent => {
                 if let Some(Frame::TextBox(parts)) = self.pop_if(|f| matches!(f, Frame::TextBox(_)))
                 {
-                    self.deliver(join_parts(&parts), false);
+                    let in_box = self.frames.iter().any(|f| matches!(f, Frame::TextBox(_)));
+                    if self.part == Part::Document && !in_box {
+                        // A text box of the body is a zone of its own, after the body.
+                        self.boxes.push(lines(&parts));
+                    } else {
+                        self.deliver(join_parts(&parts), false);
+                    }
                 }
             }
             Tag::Tc => {
@@ -654,6 +1336,19 @@ impl Parser {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Gives the innermost paragraph its numbering label, once, in document order (when its
+    /// properties end, or when it ends without any).
+    fn number_paragraph(&mut self) {
+        let numbering = self.numbering;
+        if let Some(Frame::Para(p)) = self.frames.last_mut() {
+            p.in_properties = false;
+            if !p.numbered {
+                p.numbered = true;
+                p.label = numbering.label(&mut self.counters, &p.numbering);
+            }
         }
     }
 
@@ -752,23 +1447,6 @@ impl Parser {
     }
 }
 
-fn check_root(tag: Tag, ns: &ResolveResult<'_>, e: &BytesStart<'_>) -> Result<(), DocxError> {
-    if tag == Tag::Document {
-        return Ok(());
-    }
-    let name = e.name();
-    let name = name.as_ref();
-    Err(DocxError::NotDocx(match ns {
-        ResolveResult::Bound(Namespace(uri)) if e.local_name().as_ref() == "document" => format!(
-            "{DOCUMENT_PART} is not a WordprocessingML document (its root element <{name}> is in \
-             the namespace `{uri}`)"
-        ),
-        _ => format!(
-            "{DOCUMENT_PART} is not a WordprocessingML document (its root element is <{name}>)"
-        ),
-    }))
-}
-
 /// Text of table rows as one run of text: non-blank cells joined with spaces.
 fn flatten(rows: &[Row]) -> String {
     let mut s = String::new();
@@ -844,6 +1522,14 @@ mod tests {
             assert_eq!(x.map.source_offset(i), i);
         }
         assert!(x.text.is_empty() || x.map.is_verbatim(0..x.text.len()));
+    }
+
+    /// (kind, name, text) of every zone.
+    fn zones_of(x: &Extracted) -> Vec<(ZoneKind, &str, &str)> {
+        x.zones
+            .iter()
+            .map(|z| (z.kind, z.name.as_str(), &x.text[z.range.clone()]))
+            .collect()
     }
 
     fn cell(text: &str) -> String {
@@ -922,10 +1608,24 @@ mod tests {
     );
 
     #[test]
-    fn alternate_content_is_read_once_and_text_boxes_are_appended() {
+    fn alternate_content_is_read_once_and_text_boxes_are_zones_after_the_body() {
+        let x = extract(&docx_writer::docx(CHOICE_AND_FALLBACK)).unwrap();
+        assert_identity_map(&x);
+        // The box's empty paragraph is a blank line, as in the body.
         assert_eq!(
-            text_of(CHOICE_AND_FALLBACK),
-            "Anchor text. After. Box line one. Box line two.\n"
+            x.text,
+            "Anchor text. After.\n\nBox line one.\n\nBox line two.\n"
+        );
+        assert_eq!(
+            zones_of(&x),
+            [
+                (ZoneKind::Body, "body", "Anchor text. After.\n\n"),
+                (
+                    ZoneKind::TextBox,
+                    "text box 1",
+                    "Box line one.\n\nBox line two.\n"
+                ),
+            ]
         );
         // Only a fallback: it is used.
         let fallback_only = concat!(
@@ -933,8 +1633,8 @@ mod tests {
             r#"<w:p><w:r><w:t>Only the fallback.</w:t></w:r></w:p>"#,
             r#"</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"#
         );
-        // A paragraph holding nothing but the box gets no leading space.
-        assert_eq!(text_of(fallback_only), "Only the fallback.\n");
+        // The anchoring paragraph stays, empty.
+        assert_eq!(text_of(fallback_only), "\n\nOnly the fallback.\n");
         // Two choices: the first only.
         let two = concat!(
             r#"<w:p><w:r><mc:AlternateContent>"#,
@@ -944,6 +1644,30 @@ mod tests {
             r#"</mc:AlternateContent></w:r></w:p>"#
         );
         assert_eq!(text_of(two), "first\n");
+    }
+
+    #[test]
+    fn text_boxes_keep_document_order_and_a_box_in_a_box_joins_its_line() {
+        let inner = format!(
+            "<w:p><w:r><w:t>Outer.</w:t></w:r><w:r><w:pict><v:textbox><w:txbxContent>{}{}</w:txbxContent></v:textbox></w:pict></w:r></w:p>",
+            p("Inner one."),
+            p("Inner two.")
+        );
+        let body = format!(
+            "{}<w:p><w:r><w:pict><v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox></w:pict></w:r></w:p>{}{CHOICE_AND_FALLBACK}",
+            p("Start."),
+            p("Middle.")
+        );
+        let x = extract(&docx_writer::docx(&body)).unwrap();
+        let zones: Vec<(&str, &str)> = zones_of(&x).iter().map(|z| (z.1, z.2)).collect();
+        assert_eq!(
+            zones,
+            [
+                ("body", "Start.\n\nMiddle.\nAnchor text. After.\n\n"),
+                ("text box 1", "Outer. Inner one. Inner two.\n\n"),
+                ("text box 2", "Box line one.\n\nBox line two.\n"),
+            ]
+        );
     }
 
     #[test]
@@ -1122,7 +1846,7 @@ mod tests {
     }
 
     #[test]
-    fn a_text_box_in_a_table_cell_stays_in_the_cell() {
+    fn a_text_box_in_a_table_cell_is_a_zone_after_the_body() {
         let body = format!(
             "<w:tbl><w:tr><w:tc>{CHOICE_AND_FALLBACK}</w:tc>{}</w:tr></w:tbl>",
             cell("b")
@@ -1130,9 +1854,10 @@ mod tests {
         let x = extract(&docx_writer::docx(&body)).unwrap();
         assert_eq!(
             x.text,
-            "Anchor text. After. Box line one. Box line two.\tb\n"
+            "Anchor text. After.\tb\n\nBox line one.\n\nBox line two.\n"
         );
         assert_eq!(x.tables[0].rows[0].len(), 2);
+        assert_eq!(&x.text[x.tables[0].rows[0][1].span.clone()], "b");
     }
 
     #[test]
@@ -1312,6 +2037,296 @@ mod tests {
         assert!(err.to_string().contains("nest more than 64 deep"), "{err}");
     }
 
+    /// A body with two sections (three header references, one repeated), notes referenced out
+    /// of file order and two comments.
+    fn docx_with_every_part() -> Vec<u8> {
+        let body = concat!(
+            r#"<w:p><w:r><w:t>正文第一段。</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p>"#,
+            r#"<w:p><w:commentRangeStart w:id="7"/><w:r><w:t>第二段</w:t></w:r><w:commentRangeEnd w:id="7"/>"#,
+            r#"<w:r><w:commentReference w:id="7"/></w:r><w:r><w:footnoteReference w:id="1"/></w:r>"#,
+            r#"<w:r><w:endnoteReference w:id="1"/></w:r><w:r><w:commentReference w:id="3"/></w:r></w:p>"#,
+            r#"<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="header2"/>"#,
+            r#"<w:footerReference w:type="default" r:id="footer1"/></w:sectPr></w:pPr></w:p>"#,
+            r#"<w:p><w:r><w:t>第二节。</w:t></w:r></w:p>"#,
+            r#"<w:sectPr><w:headerReference w:type="first" r:id="header1"/>"#,
+            r#"<w:headerReference w:type="default" r:id="header2"/><w:headerReference w:type="even" r:id="header3"/>"#,
+            r#"<w:footerReference w:type="default" r:id="footer1"/></w:sectPr>"#
+        );
+        let p = |t: &str| format!(r#"<w:p><w:r><w:t xml:space="preserve">{t}</w:t></w:r></w:p>"#);
+        let footnotes = docx_writer::notes_xml(
+            "footnotes",
+            &[
+                (1, &p(" 脚注甲。")),
+                (2, &p(" 脚注乙。")),
+                (3, &p(" 未引用的脚注。")),
+            ],
+        );
+        let endnotes = docx_writer::notes_xml("endnotes", &[(1, &p(" 尾注。"))]);
+        let comments =
+            docx_writer::comments_xml(&[(3, "李四", &p("批注三。")), (7, "张三", &p("批注七。"))]);
+        docx_writer::docx_with_parts(
+            body,
+            &[
+                ("word/header1.xml", &docx_writer::header_xml(&p("首页页眉"))),
+                (
+                    "word/header2.xml",
+                    &docx_writer::header_xml(&p("某某市人民政府")),
+                ),
+                // The same text as header2: a repeat of it, read once.
+                (
+                    "word/header3.xml",
+                    &docx_writer::header_xml(&p("某某市人民政府")),
+                ),
+                ("word/footer1.xml", &docx_writer::footer_xml(&p("第 1 页"))),
+                // Listed but blank: no zone.
+                ("word/footer2.xml", &docx_writer::footer_xml("<w:p/>")),
+                ("word/footnotes.xml", &footnotes),
+                ("word/endnotes.xml", &endnotes),
+                ("word/comments.xml", &comments),
+            ],
+        )
+    }
+
+    #[test]
+    fn other_parts_are_zones_after_the_body_each_read_once() {
+        let x = extract(&docx_with_every_part()).unwrap();
+        assert_identity_map(&x);
+        assert_eq!(
+            zones_of(&x),
+            [
+                (
+                    ZoneKind::Body,
+                    "body",
+                    "正文第一段。\n第二段\n\n第二节。\n\n"
+                ),
+                (ZoneKind::Header, "header 1", "某某市人民政府\n\n"),
+                (ZoneKind::Header, "header 2", "首页页眉\n\n"),
+                (ZoneKind::Footer, "footer 1", "第 1 页\n\n"),
+                (ZoneKind::Footnote, "footnote 1", " 脚注乙。\n\n"),
+                (ZoneKind::Footnote, "footnote 2", " 脚注甲。\n\n"),
+                (ZoneKind::Footnote, "footnote 3", " 未引用的脚注。\n\n"),
+                (ZoneKind::Endnote, "endnote 1", " 尾注。\n\n"),
+                (ZoneKind::Comment, "comment 1 by 张三", "批注七。\n\n"),
+                (ZoneKind::Comment, "comment 2 by 李四", "批注三。\n"),
+            ]
+        );
+        // The zones cover the text, in order, without overlapping.
+        let mut at = 0;
+        for z in &x.zones {
+            assert_eq!(z.range.start, at);
+            at = z.range.end;
+        }
+        assert_eq!(at, x.text.len());
+        assert_eq!(x.text.matches("某某市人民政府").count(), 1);
+        // Every zone after the body is its own paragraph of the text.
+        let blocks = super::super::Blocks::new(&x.text);
+        for z in &x.zones[1..] {
+            assert!(
+                blocks
+                    .paragraphs
+                    .iter()
+                    .any(|p| p.start >= z.range.start && p.end <= z.range.end),
+                "{}",
+                z.name
+            );
+            assert!(
+                !blocks
+                    .paragraphs
+                    .iter()
+                    .any(|p| p.start < z.range.start && p.end > z.range.start),
+                "a paragraph runs into {}",
+                z.name
+            );
+        }
+    }
+
+    #[test]
+    fn without_relationships_parts_are_found_by_name() {
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let z = docx_writer::package(
+            &docx_writer::document_xml(&p("正文。")),
+            &[
+                ("word/header10.xml", &docx_writer::header_xml(&p("十"))),
+                ("word/header2.xml", &docx_writer::header_xml(&p("二"))),
+                (
+                    "word/headers.xml",
+                    &docx_writer::header_xml(&p("not a header part")),
+                ),
+                (
+                    "word/footnotes.xml",
+                    &docx_writer::notes_xml("footnotes", &[(1, &p("注。"))]),
+                ),
+            ],
+            false,
+        );
+        let x = extract(&z).unwrap();
+        let names: Vec<(&str, &str)> = zones_of(&x).iter().map(|z| (z.1, z.2.trim_end())).collect();
+        assert_eq!(
+            names,
+            [
+                ("body", "正文。"),
+                ("header 1", "二"),
+                ("header 2", "十"),
+                ("footnote 1", "注。")
+            ]
+        );
+    }
+
+    #[test]
+    fn only_related_parts_are_read_when_there_are_relationships() {
+        // A related part missing from the archive is skipped; a part nothing relates to is not
+        // shown by Word and is not read.
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let mut z = docx_writer::docx_with_parts(
+            &p("正文。"),
+            &[
+                ("word/header1.xml", &docx_writer::header_xml(&p("页眉"))),
+                ("word/header2.xml", &docx_writer::header_xml(&p("缺失"))),
+            ],
+        );
+        let x = extract(&z).unwrap();
+        assert_eq!(x.text, "正文。\n\n页眉\n\n缺失\n");
+        // Rename header2.xml in the archive (same length): it is now missing, and the orphan
+        // header9.xml is not read.
+        let at = memchr::memmem::find_iter(&z, b"word/header2.xml").collect::<Vec<_>>();
+        assert_eq!(at.len(), 2, "local and central names");
+        for i in at {
+            z[i + 11] = b'9';
+        }
+        let x = extract(&z).unwrap();
+        assert_eq!(x.text, "正文。\n\n页眉\n");
+    }
+
+    #[test]
+    fn a_malformed_part_is_an_error_naming_it() {
+        let bad = docx_writer::docx_with_parts(
+            "<w:p/>",
+            &[(
+                "word/footnotes.xml",
+                "<w:footnotes><w:footnote></w:footnotes>",
+            )],
+        );
+        let err = extract(&bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with("malformed word/footnotes.xml at byte "),
+            "{err}"
+        );
+        let wrong_root = docx_writer::docx_with_parts(
+            "<w:p/>",
+            &[("word/header1.xml", &docx_writer::footer_xml("<w:p/>"))],
+        );
+        let err = extract(&wrong_root).unwrap_err().to_string();
+        assert!(
+            err.contains("word/header1.xml") && err.contains("not <w:hdr>"),
+            "{err}"
+        );
+        let bad_numbering = docx_writer::docx_with_parts(
+            "<w:p/>",
+            &[("word/numbering.xml", "<w:numbering><w:num w:numId=\"1\">")],
+        );
+        let err = extract(&bad_numbering).unwrap_err().to_string();
+        assert!(err.starts_with("malformed word/numbering.xml"), "{err}");
+    }
+
+    #[test]
+    fn tables_in_headers_and_notes_keep_their_cells() {
+        let note = format!(
+            "{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            p("表注："),
+            cell("甲"),
+            cell("12")
+        );
+        let z = docx_writer::docx_with_parts(
+            &format!(
+                "{}{}",
+                p("正文。"),
+                "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>乙</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+            ),
+            &[
+                (
+                    "word/header1.xml",
+                    &docx_writer::header_xml(&format!(
+                        "{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+                        p("页眉"),
+                        cell("丙"),
+                        cell("丁")
+                    )),
+                ),
+                (
+                    "word/footnotes.xml",
+                    &docx_writer::notes_xml("footnotes", &[(1, &note)]),
+                ),
+            ],
+        );
+        let x = extract(&z).unwrap();
+        assert_eq!(x.tables.len(), 3);
+        let cells: Vec<&str> = x
+            .tables
+            .iter()
+            .flat_map(|t| t.rows.iter().flatten())
+            .map(|c| &x.text[c.span.clone()])
+            .collect();
+        assert_eq!(cells, ["乙", "丙", "丁", "甲", "12"]);
+    }
+
+    /// A paragraph numbered by instance `num` at level `ilvl`.
+    fn numbered(num: u32, ilvl: u32, text: &str) -> String {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    }
+
+    const HEADING_NUMBERING: &str = concat!(
+        r#"<w:abstractNum w:abstractNumId="0">"#,
+        r#"<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl>"#,
+        r#"<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>"#,
+        r#"</w:abstractNum>"#,
+        r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val=""/></w:lvl></w:abstractNum>"#,
+        r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+        r#"<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#
+    );
+
+    #[test]
+    fn numbered_paragraphs_start_with_their_label() {
+        let body = format!(
+            "{}{}<w:p><w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:p>{}<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>{}{}",
+            numbered(1, 0, "总体情况"),
+            numbered(1, 1, "组织"),
+            numbered(2, 0, "要点"),
+            numbered(1, 1, "表内"),
+            r#"<w:p><w:pPr><w:pStyle w:val="H1"/></w:pPr><w:r><w:t>主要工作</w:t></w:r></w:p>"#,
+            numbered(1, 1, "立法"),
+        );
+        let styles = r#"<w:style w:type="paragraph" w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>"#;
+        let header = docx_writer::header_xml(&numbered(1, 0, "页眉自有编号"));
+        let z = docx_writer::docx_with_parts(
+            &body,
+            &[
+                (
+                    "word/numbering.xml",
+                    &docx_writer::numbering_xml(HEADING_NUMBERING),
+                ),
+                ("word/styles.xml", &docx_writer::styles_xml(styles)),
+                ("word/header1.xml", &header),
+            ],
+        );
+        let x = extract(&z).unwrap();
+        assert_eq!(
+            x.text,
+            // The empty paragraph shows its label alone; the bullet adds nothing; the label in a
+            // cell stays in the cell; a style's numbering counts; a header counts on its own.
+            "一、总体情况\n（一） 组织\n（二）\n要点\n（三） 表内\n二、主要工作\n（一） 立法\n\n一、页眉自有编号\n"
+        );
+        assert_eq!(&x.text[x.tables[0].rows[0][0].span.clone()], "（三） 表内");
+        // Without numbering definitions the same body has no labels.
+        let plain = extract(&docx_writer::docx(&body)).unwrap();
+        assert!(
+            plain.text.starts_with("总体情况\n组织\n\n要点\n"),
+            "{}",
+            plain.text
+        );
+    }
+
     fn sample_docx() -> Vec<u8> {
         let body = format!(
             "{}{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>{CHOICE_AND_FALLBACK}",
@@ -1325,20 +2340,29 @@ mod tests {
 
     #[test]
     fn every_truncation_is_an_error() {
-        let z = sample_docx();
-        assert!(extract(&z).is_ok());
-        for n in 0..z.len() {
-            assert!(extract(&z[..n]).is_err(), "prefix of {n} bytes");
+        for z in [sample_docx(), docx_with_every_part()] {
+            assert!(extract(&z).is_ok());
+            for n in 0..z.len() {
+                assert!(extract(&z[..n]).is_err(), "prefix of {n} bytes");
+            }
         }
     }
 
     #[test]
     fn corrupted_files_never_panic() {
-        let z = sample_docx();
-        for i in 0..z.len() {
-            let mut bad = z.clone();
-            bad[i] ^= 0x55;
-            let _ = extract(&bad);
+        let numbered = docx_writer::docx_with_parts(
+            &numbered(1, 1, "x"),
+            &[(
+                "word/numbering.xml",
+                &docx_writer::numbering_xml(HEADING_NUMBERING),
+            )],
+        );
+        for z in [sample_docx(), docx_with_every_part(), numbered] {
+            for i in 0..z.len() {
+                let mut bad = z.clone();
+                bad[i] ^= 0x55;
+                let _ = extract(&bad);
+            }
         }
         // Mutated XML inside a valid archive.
         let xml = docx_writer::document_xml(&format!(

@@ -180,6 +180,8 @@ pub struct Extracted {
     pub text: String,
     pub map: OffsetMap,
     pub tables: Vec<Table>,
+    /// The parts of the file the text comes from, when the format has several (.docx).
+    pub zones: Vec<super::Zone>,
 }
 
 #[cfg(test)]

@@ -1309,6 +1309,7 @@ impl<'s> Renderer<'s> {
             text,
             map,
             tables: self.found,
+            zones: Vec::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod blocks;
 mod decode;
 mod docx;
+mod docx_numbering;
 #[cfg(test)]
 mod docx_writer;
 pub mod extract;
@@ -14,12 +15,14 @@ mod markdown;
 mod pdf;
 pub mod tables;
 mod zip;
+pub mod zones;
 
 pub use blocks::{clauses, Blocks, Scope};
 pub use decode::{decode_strict, Decoding};
 pub use extract::{Cell, OffsetMap, Table};
 pub use line_index::{LineIndex, Position};
 pub use pdf::split_pages;
+pub use zones::{Zone, ZoneKind};
 
 use std::fmt;
 use std::ops::Range;
@@ -49,6 +52,8 @@ pub struct Document {
     pub tables: Vec<Table>,
     /// Offsets of the text where each page starts (PDF only).
     pub pages: Vec<usize>,
+    /// Which part of the file each byte of the text comes from (.docx only; empty = all body).
+    pub zones: Vec<Zone>,
     /// Tables found in plain text, on first use (most rules never ask).
     text_tables: std::sync::OnceLock<Vec<Table>>,
     /// The statements read into tokens, on first use (by `crate::statement::of_document`).
@@ -199,6 +204,7 @@ pub fn load_bytes_as(
             let mut doc = Document::new(path, extracted.text);
             doc.format = format;
             doc.tables = extracted.tables;
+            doc.zones = extracted.zones;
             return Ok(Loaded::Text(doc));
         }
         Format::Pdf => {
@@ -326,6 +332,7 @@ impl Document {
             origin: None,
             tables: Vec::new(),
             pages: Vec::new(),
+            zones: Vec::new(),
             text_tables: std::sync::OnceLock::new(),
             statements: std::sync::OnceLock::new(),
         }
@@ -379,7 +386,8 @@ impl Document {
     }
 
     /// True when a fix of `span` can be written to the source as it is (the text there was copied
-    /// verbatim). Never for .docx and PDF, whose source tally does not write.
+    /// verbatim). Never for .docx and PDF, whose source tally does not write: this is also what
+    /// keeps fixes off text a .docx generates (automatic numbering labels), which has no source.
     pub fn fixable(&self, span: Range<usize>) -> bool {
         match self.format {
             Format::Docx | Format::Pdf => false,
@@ -427,6 +435,22 @@ impl Document {
             line: at.line - first,
             column,
         })
+    }
+
+    /// The zone holding a text offset (`None` when the document has no zones: all body).
+    pub fn zone_at(&self, offset: usize) -> Option<&Zone> {
+        zones::zone_at(&self.zones, offset)
+    }
+
+    /// The zone of a text offset when it is not the body (a header, a footnote …): the zone a
+    /// finding there names.
+    pub fn zone_outside_body(&self, offset: usize) -> Option<&Zone> {
+        zones::outside_body(&self.zones, offset)
+    }
+
+    /// The range of the text that is the body (all of it when the document has no zones).
+    pub fn body(&self) -> Range<usize> {
+        zones::body(&self.zones, self.text.len())
     }
 }
 

@@ -353,6 +353,58 @@ pub fn read_entry(archive: &[u8], name: &str, limits: &Limits) -> Result<Vec<u8>
     Ok(out)
 }
 
+/// The names of the entries of `archive`, in central-directory order (names that are not UTF-8
+/// are left out: no part of an Office file has one).
+pub fn entry_names(archive: &[u8], limits: &Limits) -> Result<Vec<String>, ZipError> {
+    let eocd = find_eocd(archive)?;
+    let count = u64::from(eocd.entries);
+    if count > limits.max_entries as u64 {
+        return Err(ZipError::TooManyEntries {
+            count,
+            limit: limits.max_entries,
+        });
+    }
+    let cd_start = locate_central_directory(archive, &eocd)?;
+    let cd = slice(archive, cd_start, eocd.cd_size as usize)
+        .ok_or_else(|| truncated("the central directory"))?;
+    let mut names = Vec::new();
+    walk_central_directory(cd, eocd.entries, |_, name| {
+        if let Ok(name) = std::str::from_utf8(name) {
+            names.push(name.to_owned());
+        }
+        Ok(())
+    })?;
+    Ok(names)
+}
+
+/// Calls `visit` with each record of the central directory `cd` and the entry name in it.
+fn walk_central_directory(
+    cd: &[u8],
+    entries: u16,
+    mut visit: impl FnMut(&[u8], &[u8]) -> Result<(), ZipError>,
+) -> Result<(), ZipError> {
+    let mut at = 0usize;
+    for index in 0..entries {
+        let record = slice(cd, at, CDH_LEN)
+            .ok_or_else(|| truncated(format!("central directory record {}", index + 1)))?;
+        if u32_at(record, 0) != Some(CDH_SIG) {
+            return Err(malformed(format!(
+                "central directory record {} has a bad signature",
+                index + 1
+            )));
+        }
+        let field16 = |o: usize| usize::from(u16_at(record, o).unwrap_or(0));
+        let (name_len, extra_len, comment_len) = (field16(28), field16(30), field16(32));
+        let name = slice(cd, at + CDH_LEN, name_len)
+            .ok_or_else(|| truncated(format!("central directory record {}", index + 1)))?;
+        visit(record, name)?;
+        at = at
+            .checked_add(CDH_LEN + name_len + extra_len + comment_len)
+            .ok_or_else(|| truncated("the central directory"))?;
+    }
+    Ok(())
+}
+
 /// Where the central directory really starts. That is `cd_offset` for a well-formed archive;
 /// when bytes were prepended to the archive (a self-extractor stub, a download wrapper), the
 /// directory ends right before the end record and every offset is shifted by the same amount.
@@ -383,49 +435,34 @@ fn locate_central_directory(archive: &[u8], eocd: &Eocd) -> Result<usize, ZipErr
 /// Walks the central directory for `name`; a name listed twice is refused, since readers
 /// disagree on which copy wins.
 fn find_central_entry(cd: &[u8], entries: u16, name: &str) -> Result<CentralEntry, ZipError> {
-    let mut at = 0usize;
     let mut found = None;
-    for index in 0..entries {
-        let record = slice(cd, at, CDH_LEN)
-            .ok_or_else(|| truncated(format!("central directory record {}", index + 1)))?;
-        if u32_at(record, 0) != Some(CDH_SIG) {
-            return Err(malformed(format!(
-                "central directory record {} has a bad signature",
-                index + 1
-            )));
+    walk_central_directory(cd, entries, |record, entry_name| {
+        if entry_name != name.as_bytes() {
+            return Ok(());
+        }
+        if found.is_some() {
+            return Err(ZipError::Corrupt {
+                name: name.to_owned(),
+                reason: "the archive lists two entries of this name".into(),
+            });
         }
         let field16 = |o: usize| u16_at(record, o).unwrap_or(0);
         let field32 = |o: usize| u32_at(record, o).unwrap_or(0);
-        let name_len = usize::from(field16(28));
-        let extra_len = usize::from(field16(30));
-        let comment_len = usize::from(field16(32));
-        let entry_name = slice(cd, at + CDH_LEN, name_len)
-            .ok_or_else(|| truncated(format!("central directory record {}", index + 1)))?;
-        if entry_name == name.as_bytes() {
-            if found.is_some() {
-                return Err(ZipError::Corrupt {
-                    name: name.to_owned(),
-                    reason: "the archive lists two entries of this name".into(),
-                });
-            }
-            if field16(34) != 0 {
-                return Err(ZipError::Unsupported {
-                    what: "multi-disk (split or spanned) archives are not supported".into(),
-                });
-            }
-            found = Some(CentralEntry {
-                flags: field16(8),
-                method: field16(10),
-                crc: field32(16),
-                compressed: field32(20),
-                uncompressed: field32(24),
-                local_offset: field32(42),
+        if field16(34) != 0 {
+            return Err(ZipError::Unsupported {
+                what: "multi-disk (split or spanned) archives are not supported".into(),
             });
         }
-        at = at
-            .checked_add(CDH_LEN + name_len + extra_len + comment_len)
-            .ok_or_else(|| truncated("the central directory"))?;
-    }
+        found = Some(CentralEntry {
+            flags: field16(8),
+            method: field16(10),
+            crc: field32(16),
+            compressed: field32(20),
+            uncompressed: field32(24),
+            local_offset: field32(42),
+        });
+        Ok(())
+    })?;
     found.ok_or_else(|| ZipError::MissingEntry {
         name: name.to_owned(),
     })

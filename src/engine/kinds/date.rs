@@ -377,9 +377,12 @@ fn readings(run: &str, suffix: &str, years: &std::ops::RangeInclusive<i64>) -> V
 fn find_date(doc: &Document, spec: &str) -> Option<(Range<usize>, (i64, u32, u32))> {
     let text = &doc.text;
     if spec == "signature" {
+        // The signature ends the body, not the headers and notes a .docx adds after it.
+        let body = doc.body();
         let lines = &doc.blocks.lines;
         return lines
             .iter()
+            .filter(|l| l.end <= body.end)
             .rev()
             .filter(|l| !text[(*l).clone()].trim().is_empty())
             .take(4)
@@ -440,6 +443,20 @@ impl Kind for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_signature_ends_the_body_not_the_notes_after_it() {
+        use crate::source::zones::test_document;
+        use crate::source::ZoneKind::{Body, Footnote};
+        let rules = crate::engine::load_rules(false, &[]).expect("built-in rules");
+        let id = rules.find("date/signature-year").expect("rule");
+        let body = "某区2020年法治政府建设工作报告\n正文。\n某区人民政府\n2012年1月7日";
+        let notes = "注一。\n注二。\n注三。\n注四。";
+        let doc = test_document(&[(Body, body), (Footnote, notes)]);
+        let found = crate::engine::check_rule(&doc, &rules, id);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&doc.text[found[0].span.clone()], "2012年1月7日");
+    }
 
     #[test]
     fn month_lengths_cover_every_month_and_leap_years() {

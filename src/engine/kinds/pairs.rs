@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::engine::finding::Hit;
 use crate::rules::{parse_enum_or, Issues};
-use crate::source::{Document, Scope};
+use crate::source::{zones, Document, Scope, Zone};
 use super::Kind;
 
 /// Placeholders a `pairs` rule provides.
@@ -264,11 +264,24 @@ impl Pairs {
         out.extend(found);
     }
 
-    /// Checks paragraph after paragraph, carrying open marks over paragraphs that end mid-sentence.
-    pub fn check_paragraphs(&self, text: &str, paragraphs: &[Range<usize>], out: &mut Vec<Hit>) {
+    /// Checks paragraph after paragraph, carrying open marks over paragraphs that end mid-sentence
+    /// but never from one zone into another (a header into the footnote after it).
+    pub fn check_paragraphs(
+        &self,
+        text: &str,
+        paragraphs: &[Range<usize>],
+        zones: &[Zone],
+        out: &mut Vec<Hit>,
+    ) {
         let mut stacks: Stacks = vec![Vec::new(); self.flat.len()];
         let mut found = Vec::new();
+        let mut stream = None;
         for paragraph in paragraphs {
+            let here = zones::stream_of(zones, paragraph.start);
+            if here != stream {
+                self.flush(text, &mut stacks, &mut found);
+                stream = here;
+            }
             self.scan(text, paragraph.clone(), &mut stacks, &mut found);
             if ends_sentence(&text[paragraph.clone()]) {
                 self.flush(text, &mut stacks, &mut found);
@@ -364,7 +377,7 @@ impl Pairs {
 impl Kind for Pairs {
     fn check_unit(&self, doc: &Document, unit: Range<usize>, out: &mut Vec<Hit>) {
         if self.continue_unterminated {
-            self.check_paragraphs(&doc.text, &doc.blocks.paragraphs, out);
+            self.check_paragraphs(&doc.text, &doc.blocks.paragraphs, &doc.zones, out);
         } else {
             self.check(&doc.text, unit, out);
         }
@@ -380,5 +393,27 @@ impl Kind for Pairs {
 
     fn per_document(&self) -> bool {
         self.continue_unterminated
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_open_mark_does_not_continue_into_another_zone() {
+        use crate::source::zones::test_document;
+        use crate::source::ZoneKind::{Body, Footnote, Header};
+        let rules = crate::engine::load_rules(false, &[]).expect("built-in rules");
+        let id = rules.find("punct/unbalanced-pair").expect("rule");
+        // A header ends without punctuation: without zones its “ would be closed by the
+        // footnote's ” (a paragraph continued, as at a PDF page break).
+        let parts = [(Body, "正文。"), (Header, "关于“放管服"), (Footnote, "改革”的意见。")];
+        let doc = test_document(&parts);
+        let found: Vec<&str> = crate::engine::check_rule(&doc, &rules, id)
+            .iter()
+            .map(|f| &doc.text[f.span.clone()])
+            .collect();
+        assert_eq!(found, ["“", "”"]);
+        let flat = crate::source::Document::new("t.txt", doc.text.clone());
+        assert!(crate::engine::check_rule(&flat, &rules, id).is_empty());
     }
 }

@@ -13,8 +13,8 @@ use crate::engine::finding::Hit;
 use crate::number::parse_number;
 use crate::rules::compile_regex;
 use crate::rules::{parse_enum_or, Issues};
-use crate::source::Document;
 use crate::source::Scope;
+use crate::source::{zones, Document};
 use super::Kind;
 
 /// Placeholders a `sequence` rule provides.
@@ -27,6 +27,9 @@ enum Mode {
     /// Independent runs, one per marker; a run restarts at 1 or at a `reset` line.
     Inline,
 }
+
+/// Per marker (inline) or level (headings): the previous number, and the line it was on.
+type RunState = (Vec<Option<i64>>, Vec<usize>);
 
 /// A mark found on a line: its marker, reported span, the text around its number, and value.
 type Mark = (usize, Range<usize>, (String, String), i64);
@@ -162,10 +165,27 @@ impl Sequence {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        // Each zone outside the body numbers on its own: a footnote's `1.` neither continues nor
+        // breaks the body's headings. The state of the zones left is kept by stream.
+        let mut stream = None;
+        let mut saved: Vec<(Option<usize>, RunState)> = Vec::new();
         for line_no in candidates {
             let Some(line) = doc.blocks.lines.get(line_no) else {
                 continue;
             };
+            let here = zones::stream_of(&doc.zones, line.start);
+            if here != stream {
+                let restored = match saved.iter().position(|s| s.0 == here) {
+                    Some(i) => saved.swap_remove(i).1,
+                    None => (vec![None; self.markers.len()], vec![0; self.markers.len()]),
+                };
+                let left = (
+                    std::mem::replace(&mut last, restored.0),
+                    std::mem::replace(&mut last_line, restored.1),
+                );
+                saved.push((stream, left));
+                stream = here;
+            }
             let body = &text[line.clone()];
             if self.skip.iter().any(|r| r.is_match(body)) {
                 continue;
@@ -339,6 +359,43 @@ mod tests {
         assert_eq!(mark_value("④"), Some(4));
         assert_eq!(mark_value("c"), Some(3));
         assert_eq!(mark_value("C"), Some(3));
+    }
+
+    /// (matched text, line) of each finding of `rule`.
+    fn found(rule: &str, doc: &crate::source::Document) -> Vec<(String, usize)> {
+        let rules = crate::engine::load_rules(false, &[]).expect("built-in rules");
+        let id = rules.find(rule).expect("rule");
+        crate::engine::check_rule(doc, &rules, id)
+            .iter()
+            .map(|f| {
+                let line = doc.position(f.span.start).line;
+                (doc.text[f.span.clone()].to_owned(), line)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_zone_outside_the_body_numbers_on_its_own() {
+        use crate::source::zones::test_document;
+        use crate::source::ZoneKind::{Body, Footnote, TextBox};
+        let at = |text: &str, line: usize| (text.to_owned(), line);
+        // A footnote's `3.` after the body's `3.` is not a repeat; the next footnote's own
+        // `1. 3.` skips 2.
+        let doc = test_document(&[
+            (Body, "1. 背景\n2. 目标\n3. 措施"),
+            (Footnote, "3. 参见附件"),
+            (Footnote, "1. 甲\n3. 乙"),
+        ]);
+        assert_eq!(found("sequence/heading-numbering", &doc), [at("3.", 8)]);
+        // The same text without zones reads as one list.
+        let flat = crate::source::Document::new("t.txt", doc.text.clone());
+        assert_eq!(
+            found("sequence/heading-numbering", &flat),
+            [at("3.", 5), at("3.", 8)]
+        );
+        // The body's run continues after a zone between two body zones.
+        let doc = test_document(&[(Body, "一、甲"), (TextBox, "五、框"), (Body, "三、乙")]);
+        assert_eq!(found("sequence/heading-numbering", &doc), [at("三、", 5)]);
     }
 
     #[test]
