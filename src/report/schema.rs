@@ -283,7 +283,10 @@ mod tests {
             .collect();
         let all = schema_keys(&defs()["diagnostic"]);
         let optional: Vec<&String> = all.difference(&required).collect();
-        assert_eq!(optional, ["encoding", "operands", "page", "page_line", "zone"]);
+        assert_eq!(
+            optional,
+            ["encoding", "operands", "page", "page_line", "zone"]
+        );
     }
 
     #[test]
