@@ -164,6 +164,7 @@ const UNITS: &[(&str, Kind)] = &[
     ("部", Kind::Count),
     ("支", Kind::Count),
     ("类", Kind::Count),
+    ("方面", Kind::Count),
     ("种", Kind::Count),
     ("笔", Kind::Count),
     ("轮", Kind::Count),
