@@ -127,7 +127,8 @@ pub fn ratio(
 pub fn grim(whole: &Quantity, rate: &Quantity, policy: RoundingPolicy) -> Option<String> {
     if !interval(whole).is_point()
         || !whole.value.is_integer()
-        || !matches!(whole.unit, Unit::Count(_))
+        // A bare number counts too where a shape binds one (`Of the 23 prosecutions`).
+        || !matches!(whole.unit, Unit::Count(_) | Unit::None)
         || whole.value <= Dec::ZERO
     {
         return None;
