@@ -8,6 +8,10 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/schema.rs"]
+mod schema;
+use schema::{have_jsonschema, validate_in_repo as validate};
+
 fn tally(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tally").expect("binary");
     cmd.current_dir(dir).env("NO_COLOR", "1");
@@ -41,45 +45,6 @@ fn mixed() -> tempfile::TempDir {
         "开展对对评查。完善了了制度。\n".as_bytes(),
     );
     dir
-}
-
-/// True when `python3` can import `jsonschema` (.ci/run installs it); in CI its absence fails.
-fn have_jsonschema() -> bool {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI is set but python3 cannot import jsonschema: .ci/run installs it"
-    );
-    if !ok {
-        eprintln!("python3 with jsonschema not found: schema validation skipped");
-    }
-    ok
-}
-
-/// The error messages of `schema` (a path in the repository) for each document.
-fn validate(schema: &str, documents: &[Value]) -> Vec<Vec<String>> {
-    let dir = tempfile::tempdir().expect("tmp");
-    let input = dir.path().join("documents.json");
-    std::fs::write(&input, serde_json::to_string(documents).expect("json")).expect("write");
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
-    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\n\
-        cls=jsonschema.validators.validator_for(schema)\ncls.check_schema(schema)\n\
-        print(json.dumps([[e.message for e in cls(schema).iter_errors(d)] for d in json.load(open(sys.argv[2]))]))\n";
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&schema)
-        .arg(&input)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("messages")
 }
 
 fn json_lines(bytes: &[u8]) -> Vec<Value> {

@@ -3,6 +3,10 @@
 
 use std::path::Path;
 
+#[path = "support/schema.rs"]
+mod schema;
+use schema::have_jsonschema;
+
 #[test]
 fn generated_docs_and_schemas_are_current() {
     let files = tally::docs::generate().expect("the built-in rules compile");
@@ -28,22 +32,6 @@ fn generated_schemas_are_json_and_name_every_kind() {
     }
 }
 
-/// True when `python3` can import `jsonschema` (.ci/run installs it); in CI its absence fails.
-fn have_jsonschema() -> bool {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI is set but python3 cannot import jsonschema: .ci/run installs it"
-    );
-    if !ok {
-        eprintln!("python3 with jsonschema not found: schema validation skipped");
-    }
-    ok
-}
-
 /// The messages of the errors `schema` finds in each TOML text (one list per text).
 fn validate(schema: &str, texts: &[&str]) -> Vec<Vec<String>> {
     let documents: Vec<serde_json::Value> = texts
@@ -53,25 +41,7 @@ fn validate(schema: &str, texts: &[&str]) -> Vec<Vec<String>> {
             serde_json::to_value(value).expect("JSON")
         })
         .collect();
-    let dir = tempfile::tempdir().expect("tmp");
-    let input = dir.path().join("documents.json");
-    std::fs::write(&input, serde_json::to_string(&documents).expect("json")).expect("write");
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
-    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\n\
-        cls=jsonschema.validators.validator_for(schema)\ncls.check_schema(schema)\n\
-        print(json.dumps([[e.message for e in cls(schema).iter_errors(d)] for d in json.load(open(sys.argv[2]))]))\n";
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&schema)
-        .arg(&input)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("messages")
+    schema::validate_in_repo(schema, &documents)
 }
 
 #[test]

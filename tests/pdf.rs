@@ -6,11 +6,14 @@
 
 #[path = "support/pdf.rs"]
 mod pdf_writer;
+#[path = "support/schema.rs"]
+mod schema;
 
 use std::path::Path;
 
 use assert_cmd::Command;
 use pdf_writer::{have_pdftotext, pdf, Page};
+use schema::have_jsonschema;
 use serde_json::Value;
 
 const PAGE_ONE: &[&str] = &["First page line one.", "Second line here."];
@@ -248,40 +251,8 @@ fn pdf_with_mostly_empty_pages_is_a_warning_that_can_be_ignored() {
 
 /// The messages of the errors `schema` (a file) finds in `document`.
 fn schema_errors(schema: &Path, document: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().expect("tmp");
-    let input = dir.path().join("document.json");
-    std::fs::write(&input, document).expect("write");
-    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\n\
-        cls=jsonschema.validators.validator_for(schema)\n\
-        print(json.dumps([e.message for e in cls(schema).iter_errors(json.load(open(sys.argv[2])))]))\n";
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(schema)
-        .arg(&input)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("messages")
-}
-
-/// True when `python3` can import `jsonschema` (.ci/run installs it); in CI its absence fails.
-fn have_jsonschema() -> bool {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI is set but python3 cannot import jsonschema: .ci/run installs it"
-    );
-    if !ok {
-        eprintln!("python3 with jsonschema not found: schema validation skipped");
-    }
-    ok
+    let document: Value = serde_json::from_str(document).expect("JSON");
+    schema::validate(schema, &[document]).remove(0)
 }
 
 #[test]
