@@ -525,7 +525,7 @@ pub fn pairs(
         .collect();
     let mut out = Vec::new();
     // Statements the cache left unread (a single figure, or turned away by the gate) are read
-    // here, when needed.
+    // here when a join needs them, each at most once.
     fn full<'s>(
         doc: &crate::source::Document,
         s: &'s Statement,
@@ -537,19 +537,21 @@ pub fn pairs(
             std::borrow::Cow::Borrowed(s)
         }
     }
-    for (j, &b) in inside.iter().enumerate().skip(1) {
+    let mut read: Vec<Option<std::borrow::Cow<'_, Statement>>> = vec![None; inside.len()];
+    for (j, b) in inside.iter().enumerate().skip(1) {
         if !opens(&doc.text[b.range.clone()]) {
             continue;
         }
-        let earlier: Vec<_> = inside[j.saturating_sub(MAX_EARLIER)..j]
-            .iter()
-            .map(|&a| full(doc, a))
-            .collect();
-        if earlier.iter().all(|a| a.quantities.is_empty()) {
+        let window = j.saturating_sub(MAX_EARLIER)..=j;
+        for k in window.clone() {
+            if read[k].is_none() {
+                read[k] = Some(full(doc, inside[k]));
+            }
+        }
+        let parts: Vec<&Statement> = read[window].iter().flatten().map(|s| &**s).collect();
+        if parts[..parts.len() - 1].iter().all(|a| a.quantities.is_empty()) {
             continue;
         }
-        let last = full(doc, b);
-        let parts: Vec<&Statement> = earlier.iter().map(|a| &**a).chain([&*last]).collect();
         out.push(join(&parts));
     }
     out
