@@ -549,7 +549,10 @@ pub fn pairs(
             }
         }
         let parts: Vec<&Statement> = read[window].iter().flatten().map(|s| &**s).collect();
-        if parts[..parts.len() - 1].iter().all(|a| a.quantities.is_empty()) {
+        if parts[..parts.len() - 1]
+            .iter()
+            .all(|a| a.quantities.is_empty())
+        {
             continue;
         }
         out.push(join(&parts));
